@@ -399,6 +399,16 @@ impl SourceFormat {
     }
 }
 
+/// `relative` resolved against `base`, without a leading `./` when `base` is the current
+/// folder, so that messages show paths as the user wrote them.
+pub fn resolve_path(base: &Path, relative: impl AsRef<Path>) -> PathBuf {
+    if base.as_os_str().is_empty() || base == Path::new(".") {
+        relative.as_ref().to_path_buf()
+    } else {
+        base.join(relative)
+    }
+}
+
 /// A loaded and validated project.
 #[derive(Debug, Clone)]
 pub struct Project {
@@ -415,7 +425,7 @@ pub struct Project {
 impl Project {
     /// Reads and validates `DIR/cible.toml`.
     pub fn load(dir: &Path) -> Result<Self, ProjectError> {
-        let path = dir.join(PROJECT_FILE);
+        let path = resolve_path(dir, PROJECT_FILE);
         let text = std::fs::read_to_string(&path).map_err(|source| ProjectError::Read {
             path: path.clone(),
             source,
@@ -472,7 +482,7 @@ impl Project {
 
     /// The workspace folder, resolved against the project folder.
     pub fn workspace_dir(&self) -> PathBuf {
-        self.root.join(&self.file.project.workspace)
+        resolve_path(&self.root, &self.file.project.workspace)
     }
 }
 

@@ -2,14 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
-use cible_core::project::SourceFormat;
+use cible_core::project::{SourceFormat, resolve_path};
 
 use crate::DataError;
 
 /// Expands `pattern` (relative to `base`) into the data files it names, sorted by path so that
 /// loads are reproducible.
 pub fn resolve_inputs(base: &Path, pattern: &str) -> Result<Vec<PathBuf>, DataError> {
-    let joined = base.join(pattern);
+    let joined = resolve_path(base, pattern);
     if pattern.contains(['*', '?', '[']) {
         let text = joined.to_string_lossy().into_owned();
         let options = glob::MatchOptions {

@@ -1,0 +1,175 @@
+//! `cible demo`: generate the demo world, write its project file, run the project, and score
+//! what the stages found against the planted truth.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use cible_core::project::{PROJECT_FILE, Project, ProjectFile, ProjectSection};
+use cible_generator::{GenerateParams, OutputFormat, demo_sources};
+use cible_store::write_atomic;
+use clap::Args;
+use serde::Serialize;
+
+use super::FormatArg;
+use super::generate::{generate_with_progress, print_generate};
+use super::run::print_run;
+use crate::error::CliError;
+use crate::output::count;
+use crate::pipeline::{RunOutcome, run_project};
+
+/// Generate the demo world, then run the whole project on it. Needs no input.
+///
+/// Writes OUT/data (the sources), OUT/truth (what was planted), OUT/cible.toml (the project)
+/// and OUT/workspace (the results), then checks the results against the truth: exit code 1
+/// if a planted malformed value was loaded or a good value rejected.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  cargo run --release -- demo
+  cible demo --accounts 2000 --out small-demo --format json")]
+pub struct DemoArgs {
+    /// Number of accounts to generate.
+    #[arg(long, default_value_t = 20_000)]
+    accounts: usize,
+    /// Output folder.
+    #[arg(long, default_value = "cible-demo")]
+    out: PathBuf,
+    /// Random seed of the generator.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// File format of the generated sources: csv or parquet.
+    #[arg(long, default_value = "csv", value_parser = |s: &str| s.parse::<OutputFormat>())]
+    data_format: OutputFormat,
+    /// Reference date of the demo world.
+    #[arg(long, default_value = "2026-11-01")]
+    as_of: NaiveDate,
+    #[command(flatten)]
+    format: FormatArg,
+}
+
+/// How ingestion's rejects compare with the malformed values the generator planted.
+#[derive(Debug, Default, Serialize, PartialEq)]
+pub struct RejectScore {
+    /// Malformed values planted.
+    pub planted: u64,
+    /// Planted values that were rejected.
+    pub rejected: u64,
+    /// Planted values that were loaded: should be 0.
+    pub missed: u64,
+    /// Rejects of values that were not planted as malformed: should be 0.
+    pub unexpected: u64,
+}
+
+/// Runs `cible demo`.
+pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
+    let out = args.format.output(quiet, json);
+    let params = GenerateParams::new(args.accounts)
+        .seed(args.seed)
+        .format(args.data_format)
+        .as_of(args.as_of);
+    let generated = generate_with_progress(&params, &args.out, &out)?;
+    print_generate(&out, &generated, &args.out);
+    write_project(&args.out, &params)?;
+    out.line("");
+    let project = Project::load(&args.out)?;
+    let outcome = run_project(&project, "cible demo", &out)?;
+    print_run(&out, &project, &outcome);
+    let score = score_rejects(&args.out, &outcome)?;
+    out.line("");
+    out.line(format!(
+        "Checked against the truth: {} of {} planted malformed values rejected, {} loaded by mistake, {} good values rejected",
+        count(score.rejected),
+        count(score.planted),
+        count(score.missed),
+        count(score.unexpected)
+    ));
+    out.line(format!(
+        "Next: open {}/cible.toml, or load your own data with `cible init` and `cible run`",
+        args.out.display()
+    ));
+    out.json(
+        &serde_json::json!({ "generated": generated, "run": outcome, "rejects_vs_truth": score }),
+    );
+    if score.missed > 0 || score.unexpected > 0 {
+        return Err(CliError::CheckFailed(format!(
+            "ingestion disagrees with the planted truth ({} missed, {} unexpected rejects)",
+            score.missed, score.unexpected
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the demo's `cible.toml`.
+fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
+    let file = ProjectFile {
+        project: ProjectSection {
+            name: "cible-demo".into(),
+            as_of: Some(params.as_of.to_string()),
+            workspace: "workspace".into(),
+        },
+        sources: demo_sources(params.format).into_iter().collect(),
+    };
+    let body = toml::to_string_pretty(&file)
+        .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;
+    let text = format!(
+        "# The demo project, written by `cible demo`: the generated exports in data/ mapped onto\n\
+         # cible's canonical tables. Run it again with `cible run --project {}`.\n\n{body}",
+        dir.display()
+    );
+    write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())?;
+    Ok(())
+}
+
+/// Compares the run's rejects with `truth/dirt.csv`'s malformed values, by table, canonical
+/// column and value.
+pub fn score_rejects(dir: &Path, outcome: &RunOutcome) -> Result<RejectScore, CliError> {
+    let csv_error = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: csv::Error| CliError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        }
+    };
+    let dirt_path = dir.join("truth").join("dirt.csv");
+    let mut planted: HashMap<(String, String, String), u64> = HashMap::new();
+    let mut score = RejectScore::default();
+    let mut reader = csv::Reader::from_path(&dirt_path).map_err(csv_error(&dirt_path))?;
+    for row in reader.records() {
+        let row = row.map_err(csv_error(&dirt_path))?;
+        if &row[3] == "malformed" {
+            *planted
+                .entry((row[0].into(), row[2].into(), row[4].into()))
+                .or_default() += 1;
+            score.planted += 1;
+        }
+    }
+    // (file, source column) → (table, canonical column)
+    let mut canonical: HashMap<(String, String), (String, String)> = HashMap::new();
+    for table in &outcome.tables {
+        for file in &table.files {
+            for (column, source) in &file.mapping {
+                canonical.insert(
+                    (file.path.display().to_string(), source.clone()),
+                    (table.table.clone(), column.clone()),
+                );
+            }
+        }
+    }
+    let mut reader =
+        csv::Reader::from_path(&outcome.rejects).map_err(csv_error(&outcome.rejects))?;
+    for row in reader.records() {
+        let row = row.map_err(csv_error(&outcome.rejects))?;
+        let key = canonical
+            .get(&(row[0].to_string(), row[2].to_string()))
+            .map(|(table, column)| (table.clone(), column.clone(), row[3].to_string()));
+        match key.and_then(|k| planted.get_mut(&k)).filter(|n| **n > 0) {
+            Some(n) => {
+                *n -= 1;
+                score.rejected += 1;
+            }
+            None => score.unexpected += 1,
+        }
+    }
+    score.missed = score.planted - score.rejected;
+    Ok(score)
+}

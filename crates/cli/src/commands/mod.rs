@@ -1,0 +1,29 @@
+//! One module per command.
+
+pub mod demo;
+pub mod generate;
+pub mod ingest;
+pub mod init;
+pub mod run;
+
+use clap::Args;
+
+use crate::output::{Format, Output};
+
+/// `--format` for commands that print results.
+#[derive(Debug, Args)]
+pub struct FormatArg {
+    /// How to print results: text for people, json for scripts.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+impl FormatArg {
+    /// The output settings, given the global `--quiet` and `--json` flags.
+    pub fn output(&self, quiet: bool, json: bool) -> Output {
+        Output {
+            format: if json { Format::Json } else { self.format },
+            quiet,
+        }
+    }
+}

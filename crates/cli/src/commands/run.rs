@@ -1,0 +1,60 @@
+//! `cible run`: the whole pipeline from the project file.
+
+use std::path::PathBuf;
+
+use cible_core::project::Project;
+use clap::Args;
+
+use super::FormatArg;
+use crate::error::CliError;
+use crate::output::{Output, count, shown};
+use crate::pipeline::{RunOutcome, print_ingest, run_project};
+
+/// Run the project: every stage, from the sources in cible.toml to the workspace.
+///
+/// Each run is written to WORKSPACE/runs/ID with its tables, rejects.csv and run.json
+/// (inputs with hashes, settings, timings, counts); it appears only once complete, and
+/// WORKSPACE/LATEST names the latest run.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  cible run                      # the project in the current folder
+  cible run --project acme --format json")]
+pub struct RunArgs {
+    /// The project folder, holding cible.toml.
+    #[arg(long, default_value = ".")]
+    project: PathBuf,
+    #[command(flatten)]
+    format: FormatArg,
+}
+
+/// Runs `cible run`.
+pub fn run(args: &RunArgs, quiet: bool, json: bool) -> Result<(), CliError> {
+    let out = args.format.output(quiet, json);
+    let project = Project::load(&args.project)?;
+    let outcome = run_project(&project, "cible run", &out)?;
+    print_run(&out, &project, &outcome);
+    out.json(&outcome);
+    Ok(())
+}
+
+/// Prints a run's results for people.
+pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
+    out.line(format!(
+        "Project {} as of {}: run {}",
+        project.file.project.name, project.as_of, outcome.run.id
+    ));
+    for table in &outcome.tables {
+        out.line("");
+        print_ingest(out, table, &outcome.rejects);
+    }
+    let loaded: u64 = outcome.tables.iter().map(|t| t.rows_loaded).sum();
+    let rejected: u64 = outcome.tables.iter().map(|t| t.rows_rejected).sum();
+    out.line("");
+    out.line(format!(
+        "{} rows loaded, {} rejected, in {:.2} s",
+        count(loaded),
+        count(rejected),
+        outcome.run.seconds
+    ));
+    out.line(format!("results: {}", shown(&outcome.run_dir)));
+}

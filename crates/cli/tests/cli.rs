@@ -1,0 +1,257 @@
+//! The `cible` binary end to end: exit codes, files written, messages.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn cible(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cible"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the cible binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn demo_runs_end_to_end_and_agrees_with_the_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cible(
+        &["demo", "--accounts", "300", "--out", "demo", "--json"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let score = &json["rejects_vs_truth"];
+    assert!(score["planted"].as_u64().unwrap() > 0, "{score}");
+    assert_eq!(score["planted"], score["rejected"]);
+    assert_eq!(score["unexpected"], 0);
+    let tables = json["run"]["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 4);
+    for t in tables {
+        assert!(t["rows_loaded"].as_u64().unwrap() > 0, "{t}");
+        let read = t["rows_read"].as_u64().unwrap();
+        assert_eq!(
+            read,
+            t["rows_loaded"].as_u64().unwrap() + t["rows_rejected"].as_u64().unwrap()
+        );
+    }
+    let demo = dir.path().join("demo");
+    let latest = std::fs::read_to_string(demo.join("workspace/LATEST")).unwrap();
+    let run_dir = demo.join("workspace/runs").join(latest.trim());
+    for file in [
+        "run.json",
+        "rejects.csv",
+        "tables/accounts.parquet",
+        "tables/events.parquet",
+    ] {
+        assert!(run_dir.join(file).exists(), "{file}");
+    }
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("run.json")).unwrap()).unwrap();
+    let inputs = record["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 4);
+    assert!(
+        inputs
+            .iter()
+            .all(|i| i["sha256"].as_str().unwrap().len() == 64)
+    );
+
+    // Running the project again gives a second run with identical tables.
+    let again = cible(&["run", "--project", "demo", "--quiet"], dir.path());
+    assert!(again.status.success(), "{}", stderr(&again));
+    let latest2 = std::fs::read_to_string(demo.join("workspace/LATEST")).unwrap();
+    assert_ne!(latest, latest2);
+    let run_dir2 = demo.join("workspace/runs").join(latest2.trim());
+    for table in ["accounts", "contacts", "orders", "events"] {
+        let file = format!("tables/{table}.parquet");
+        assert_eq!(
+            std::fs::read(run_dir.join(&file)).unwrap(),
+            std::fs::read(run_dir2.join(&file)).unwrap(),
+            "{table} differs between runs"
+        );
+    }
+}
+
+#[test]
+fn ingest_writes_the_table_and_rejects_and_strict_fails_with_code_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("orders.csv"),
+        "N° commande;Client;Date;Montant\nO1;A1;05/03/2024;12,50\nO2;A1;hier;3\n",
+    )
+    .unwrap();
+    let args = [
+        "ingest",
+        "orders.csv",
+        "--kind",
+        "orders",
+        "--map",
+        "order_id=N° commande",
+        "--map",
+        "account_id=Client",
+        "--map",
+        "ordered_at=Date",
+        "--map",
+        "amount=Montant",
+        "--decimal",
+        ",",
+        "--out",
+        "out",
+    ];
+    let o = cible(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("orders: 2 rows read from 1 file"), "{text}");
+    assert!(text.contains("1  unparsable value"), "{text}");
+    let rejects = std::fs::read_to_string(dir.path().join("out/rejects.csv")).unwrap();
+    assert_eq!(
+        rejects,
+        "file,line,column,value,reason\norders.csv,3,Date,hier,\"cannot parse \"\"hier\"\" as a date\"\n"
+    );
+    assert!(dir.path().join("out/orders.parquet").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("out")).unwrap().collect();
+    assert_eq!(leftovers.len(), 2, "no staging folder is left behind");
+
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let o = cible(&strict, dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("check failed: 1 rows rejected (--strict)"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn errors_are_clear_and_exit_with_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.csv"), "Id,Nom\n1,x\n").unwrap();
+    let o = cible(
+        &["ingest", "a.csv", "--kind", "accounts", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: a.csv: missing column \"account_id\" required by accounts; available columns: Id, Nom. \
+         Map one to it with --map account_id=<column> or columns = { account_id = \"<column>\" }\n"
+    );
+    assert!(!dir.path().join("out/accounts.parquet").exists());
+
+    let o = cible(
+        &["ingest", "a.csv", "--kind", "acounts", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown table kind `acounts`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = cible(
+        &[
+            "ingest",
+            "a.csv",
+            "--kind",
+            "accounts",
+            "--encoding",
+            "utf16",
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        stderr(&o),
+        "error: `encoding` = \"utf16\": expected one of auto, utf-8, latin-1\n"
+    );
+
+    std::fs::write(
+        dir.path().join("cible.toml"),
+        "[project]\nname = \"x\"\nworkspce = \"w\"\n",
+    )
+    .unwrap();
+    let o = cible(&["run"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("error: cible.toml: TOML parse error at line 3, column 1"),
+        "{err}"
+    );
+    assert!(err.contains("unknown field `workspce`"), "{err}");
+
+    let o = cible(&["run", "--project", "nowhere"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: cannot read nowhere/cible.toml: No such file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn init_writes_a_valid_commented_project_and_does_not_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cible(&["init", "acme"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(dir.path().join("acme/cible.toml")).unwrap();
+    assert!(text.contains("name = \"acme\""));
+    assert!(text.lines().filter(|l| l.starts_with('#')).count() > 20);
+    let o = cible(&["init", "acme"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already exists; use --force"),
+        "{}",
+        stderr(&o)
+    );
+    // A project without sources runs and records an empty run.
+    let o = cible(
+        &["run", "--project", "acme", "--format", "json"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["tables"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn generate_is_reproducible_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for out in ["a", "b"] {
+        let o = cible(
+            &[
+                "generate",
+                "--accounts",
+                "200",
+                "--seed",
+                "9",
+                "--out",
+                out,
+                "-q",
+            ],
+            dir.path(),
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for file in [
+        "data/crm_accounts.csv",
+        "data/erp_orders.csv",
+        "data/web_events.ndjson",
+        "truth/segments.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(dir.path().join("a").join(file)).unwrap(),
+            std::fs::read(dir.path().join("b").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
