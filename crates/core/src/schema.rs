@@ -379,10 +379,61 @@ const EVENTS: &[ColumnDef] = &[
     ),
 ];
 
+/// The canonical data model as Markdown: one table per kind with every column's type,
+/// whether it is required and what it means. `docs/data-model.md` is this text.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "# Canonical data model\n\n\
+         Every source is mapped onto one of four tables. Column names are English snake_case;\n\
+         values keep their original language. A required column must be mapped, and a row\n\
+         without a value in it is rejected. Every loaded table also has the lineage columns\n\
+         `_source` (source name), `_file` and `_line` (where the row was read).\n\n\
+         This file is generated from `crates/core/src/schema.rs` (a test checks it).\n",
+    );
+    for kind in TableKind::ALL {
+        out.push_str(&format!(
+            "\n## `{kind}`\n\n| column | type | required | meaning |\n|---|---|---|---|\n"
+        ));
+        for c in kind.columns() {
+            let ty = match c.ty {
+                ColumnType::Text => "text".to_string(),
+                ColumnType::Integer => "integer".to_string(),
+                ColumnType::Number => "number".to_string(),
+                ColumnType::Date => "date".to_string(),
+                ColumnType::Timestamp => "timestamp (UTC)".to_string(),
+                ColumnType::Boolean => "yes/no".to_string(),
+                ColumnType::OneOf(values) => format!("one of: {}", values.join(", ")),
+                ColumnType::Json => "JSON object".to_string(),
+            };
+            let required = if c.required { "yes" } else { "" };
+            out.push_str(&format!(
+                "| `{}` | {ty} | {required} | {} |\n",
+                c.name,
+                c.description.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn the_data_model_doc_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/data-model.md");
+        let expected = markdown();
+        if std::env::var_os("CIBLE_UPDATE_DOCS").is_some() {
+            std::fs::write(path, &expected).unwrap();
+        }
+        let actual = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            actual == expected,
+            "docs/data-model.md is out of date: run `CIBLE_UPDATE_DOCS=1 cargo test -p cible-core` and commit it"
+        );
+    }
 
     #[test]
     fn column_names_are_unique_snake_case_and_ids_come_first() {
