@@ -5,6 +5,7 @@ use std::path::Path;
 
 use cible_core::project::SourceSpec;
 use cible_core::schema::ColumnDef;
+use cible_core::text::fold_key;
 
 use crate::DataError;
 
@@ -37,47 +38,16 @@ pub(crate) struct Mapping {
 /// Lower-case snake_case without accents: `Chiffre d'affaires` → `chiffre_d_affaires`,
 /// `AccountId` → `account_id`.
 pub fn normalize_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
+    let mut split = String::with_capacity(name.len() + 4);
     let mut previous_lower = false;
     for c in name.trim().chars() {
         if c.is_uppercase() && previous_lower {
-            out.push('_');
+            split.push('_');
         }
         previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        for folded in c.to_lowercase() {
-            match fold_accent(folded) {
-                Some(base) => out.push_str(base),
-                None if folded.is_alphanumeric() => out.push(folded),
-                None => out.push('_'),
-            }
-        }
+        split.push(c);
     }
-    let mut collapsed = String::with_capacity(out.len());
-    for part in out.split('_').filter(|p| !p.is_empty()) {
-        if !collapsed.is_empty() {
-            collapsed.push('_');
-        }
-        collapsed.push_str(part);
-    }
-    collapsed
-}
-
-/// The unaccented form of common Latin letters (lower case).
-fn fold_accent(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
-        'æ' => "ae",
-        'ç' => "c",
-        'è' | 'é' | 'ê' | 'ë' => "e",
-        'ì' | 'í' | 'î' | 'ï' => "i",
-        'ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => "o",
-        'œ' => "oe",
-        'ù' | 'ú' | 'û' | 'ü' => "u",
-        'ý' | 'ÿ' => "y",
-        'ß' => "ss",
-        _ => return None,
-    })
+    fold_key(&split, '_')
 }
 
 /// Resolves the mapping of a file with `columns` for the source `spec`.
