@@ -24,7 +24,7 @@ pub fn fold_accent(c: char) -> Option<&'static str> {
 pub fn fold_key(value: &str, sep: char) -> String {
     let mut out = String::with_capacity(value.len());
     let mut pending = false;
-    let mut push = |out: &mut String, c: char, pending: &mut bool| {
+    let push = |out: &mut String, c: char, pending: &mut bool| {
         if c.is_alphanumeric() {
             if *pending && !out.is_empty() {
                 out.push(sep);
