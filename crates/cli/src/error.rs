@@ -18,6 +18,9 @@ pub enum CliError {
     /// The workspace.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Deduplication.
+    #[error(transparent)]
+    Dedup(#[from] cible_dedup::DedupError),
     /// The demo-data generator.
     #[error(transparent)]
     Generate(#[from] GenerateError),
@@ -46,6 +49,7 @@ impl CliError {
             Self::Data(e) => e.kind(),
             Self::Store(e) => e.kind(),
             Self::Generate(e) => e.kind(),
+            Self::Dedup(e) => e.kind(),
             Self::Io { .. } => ErrorKind::Io,
             Self::Usage(_) => ErrorKind::Input,
         };

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{demo, generate, ingest, init, run};
+use commands::{dedup, demo, generate, ingest, init, run};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -42,6 +42,7 @@ enum Command {
     Run(run::RunArgs),
     Generate(generate::GenerateArgs),
     Ingest(ingest::IngestArgs),
+    Dedup(dedup::DedupArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +54,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(args, quiet, json),
         Command::Generate(args) => generate::run(args, quiet, json),
         Command::Ingest(args) => ingest::run(args, quiet, json),
+        Command::Dedup(args) => dedup::run(args, quiet, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

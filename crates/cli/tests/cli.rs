@@ -255,3 +255,101 @@ fn generate_is_reproducible_from_the_command_line() {
         );
     }
 }
+
+#[test]
+fn dedup_finds_febrl_duplicates_and_writes_lineage() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    assert!(
+        data.join("febrl1.csv").exists(),
+        "missing reference data in {}",
+        data.display()
+    );
+    let file = data.join("febrl1.csv");
+    let truth = data.join("febrl1_true_pairs.csv");
+    let args = [
+        "dedup",
+        file.to_str().unwrap(),
+        "--id",
+        "rec_id",
+        "--truth",
+        truth.to_str().unwrap(),
+        "--out",
+        "out",
+        "--json",
+    ];
+    let o = cible(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        json["truth"]["f1"].as_f64().unwrap() >= 0.98,
+        "{}",
+        json["truth"]
+    );
+    let entities = std::fs::read_to_string(dir.path().join("out/entities.csv")).unwrap();
+    assert_eq!(
+        entities.lines().count(),
+        1001,
+        "every record exactly once, plus the header"
+    );
+    let pairs = std::fs::read_to_string(dir.path().join("out/pairs.csv")).unwrap();
+    assert!(pairs.starts_with("id_a,id_b,match_probability\n"));
+    for line in pairs.lines().skip(1) {
+        let parts: Vec<&str> = line.split(',').collect();
+        assert!(parts[0] < parts[1], "{line}");
+    }
+    let model: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/model.json")).unwrap())
+            .unwrap();
+    assert_eq!(model["model"]["fields"].as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn dedup_rejects_bad_input_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.csv"), "id,name\n1,Ann\n2,Bob\n1,Ann B\n").unwrap();
+    std::fs::write(dir.path().join("empty.csv"), "id,name\n").unwrap();
+    let o = cible(
+        &["dedup", "p.csv", "--id", "key", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: p.csv: no column \"key\"; available columns: id, name\n"
+    );
+    let o = cible(
+        &["dedup", "p.csv", "--id", "id", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: p.csv: duplicate id \"1\" in column \"id\" on lines 2 and 4: ids must be unique\n"
+    );
+    let o = cible(
+        &["dedup", "empty.csv", "--id", "id", "--out", "out"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o), "error: empty.csv: the table has no records\n");
+    let o = cible(
+        &[
+            "dedup",
+            "p.csv",
+            "--id",
+            "id",
+            "--threshold",
+            "1.5",
+            "--out",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid parameter `threshold` = 1.5"),
+        "{}",
+        stderr(&o)
+    );
+}

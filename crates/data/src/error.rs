@@ -79,6 +79,16 @@ pub enum DataError {
         /// The columns the file has.
         available: Vec<String>,
     },
+    /// A column named on the command line is not in the file.
+    #[error("{}: no column \"{column}\"; available columns: {}", path.display(), available.join(", "))]
+    UnknownColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column asked for.
+        column: String,
+        /// The columns the file has.
+        available: Vec<String>,
+    },
     /// A CSV file could not be parsed at all (not a row-level problem).
     #[error("{}:{line}: {message}", path.display())]
     Csv {

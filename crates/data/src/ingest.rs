@@ -202,7 +202,7 @@ impl TableState {
         let spec = &source.spec;
         let format = format_of(path, spec.format)?;
         let bytes = std::fs::metadata(path).map_err(DataError::io(path))?.len();
-        let mut reader = open(path, format, spec)?;
+        let mut reader = open(path, format, spec.delimiter, spec.encoding)?;
         let mapping = resolve(spec, path, reader.columns())?;
         progress(Progress::File {
             path,
@@ -348,9 +348,9 @@ impl TableState {
         if self.kind == TableKind::Events
             && let (Some(account), Some(contact)) = (array_of("account_id"), array_of("contact_id"))
         {
-            for row in 0..n {
-                if !bad_row[row] && account.is_null(row) && contact.is_null(row) {
-                    bad_row[row] = true;
+            for (row, bad) in bad_row.iter_mut().enumerate() {
+                if !*bad && account.is_null(row) && contact.is_null(row) {
+                    *bad = true;
                     rejects.push(reject(
                         row,
                         "",
@@ -366,13 +366,13 @@ impl TableState {
             .as_ref()
             .map_or("", |(_, s)| s.as_str());
         let here: Arc<Path> = Arc::from(shown);
-        for row in 0..n {
-            if bad_row[row] {
+        for (row, bad) in bad_row.iter_mut().enumerate() {
+            if *bad {
                 continue;
             }
             let id = ids.value(row);
             if let Some((file, line)) = self.seen_ids.get(id) {
-                bad_row[row] = true;
+                *bad = true;
                 let reason = RejectReason::DuplicateId {
                     first_seen: format!("{}:{line}", file.display()),
                 };

@@ -36,6 +36,7 @@ mod ingest;
 mod mapping;
 mod read;
 mod rejects;
+mod table;
 
 pub use coerce::{parse_bool, parse_date, parse_integer, parse_number, parse_timestamp};
 pub use error::DataError;
@@ -46,3 +47,4 @@ pub use ingest::{
 pub use mapping::normalize_name;
 pub use read::{Detected, detect_delimiter, detect_encoding};
 pub use rejects::{Reject, RejectReason, RejectsWriter};
+pub use table::{TextTable, read_table};

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use cible_core::project::{Encoding, SourceSpec};
+use cible_core::project::Encoding;
 use csv::{ByteRecord, StringRecord};
 
 use super::{BATCH_ROWS, Detected, SourceReader, TextRows};
@@ -99,7 +99,7 @@ impl<R> LineCounter<R> {
     /// line breaks (and blank lines) right at `offset` are skipped first.
     fn line_at(&mut self, mut offset: u64) -> u64 {
         while let Some(&(at, is_feed)) = self.breaks.front() {
-            if at < offset || at == offset {
+            if at <= offset {
                 if at == offset {
                     offset += 1;
                 }
@@ -127,7 +127,11 @@ pub(crate) struct CsvReader {
 }
 
 impl CsvReader {
-    pub(crate) fn open(path: &Path, spec: &SourceSpec) -> Result<Self, DataError> {
+    pub(crate) fn open(
+        path: &Path,
+        delimiter: Option<u8>,
+        encoding: Encoding,
+    ) -> Result<Self, DataError> {
         let io = DataError::io;
         let mut file = File::open(path).map_err(io(path))?;
         let total = file.metadata().map_err(io(path))?.len();
@@ -141,11 +145,11 @@ impl CsvReader {
         } else {
             0
         };
-        let encoding = match spec.encoding {
+        let encoding = match encoding {
             Encoding::Auto => detect_encoding(&sample),
             forced => forced,
         };
-        let delimiter = spec.delimiter.unwrap_or_else(|| {
+        let delimiter = delimiter.unwrap_or_else(|| {
             detect_delimiter(&sample[bom..], sample.len() as u64 == SAMPLE_BYTES as u64)
         });
         file.seek(SeekFrom::Start(bom as u64)).map_err(io(path))?;

@@ -11,7 +11,7 @@ mod parquet_file;
 
 use std::path::Path;
 
-use cible_core::project::{SourceFormat, SourceSpec};
+use cible_core::project::{Encoding, SourceFormat};
 
 pub use csv_file::{detect_delimiter, detect_encoding};
 
@@ -68,14 +68,15 @@ pub struct Detected {
     pub delimiter: Option<String>,
 }
 
-/// Opens `path` in `format` with the source's settings.
+/// Opens `path` in `format`; `delimiter` and `encoding` apply to CSV.
 pub(crate) fn open(
     path: &Path,
     format: SourceFormat,
-    spec: &SourceSpec,
+    delimiter: Option<u8>,
+    encoding: Encoding,
 ) -> Result<Box<dyn SourceReader>, DataError> {
     Ok(match format {
-        SourceFormat::Csv => Box::new(csv_file::CsvReader::open(path, spec)?),
+        SourceFormat::Csv => Box::new(csv_file::CsvReader::open(path, delimiter, encoding)?),
         SourceFormat::Ndjson => Box::new(ndjson_file::NdjsonReader::open(path)?),
         SourceFormat::Parquet => Box::new(parquet_file::ParquetReader::open(path)?),
     })

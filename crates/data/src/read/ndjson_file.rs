@@ -26,6 +26,9 @@ pub(crate) struct NdjsonReader {
     done: bool,
 }
 
+/// A parsed line: its number and its object.
+type LineObject = (u64, Map<String, Value>);
+
 struct JsonRows {
     width: usize,
     cells: Vec<Option<String>>,
@@ -92,7 +95,7 @@ impl NdjsonReader {
     }
 
     /// Reads up to a batch of lines as objects; lines that are not objects become rejects.
-    fn read_objects(&mut self) -> Result<(Vec<(u64, Map<String, Value>)>, Vec<Reject>), DataError> {
+    fn read_objects(&mut self) -> Result<(Vec<LineObject>, Vec<Reject>), DataError> {
         let mut objects = Vec::new();
         let mut rejects = Vec::new();
         let mut buf = Vec::new();
@@ -128,15 +131,15 @@ impl NdjsonReader {
         Ok((objects, rejects))
     }
 
-    fn to_rows(&self, objects: Vec<(u64, Map<String, Value>)>) -> JsonRows {
+    fn to_rows(&self, objects: Vec<LineObject>) -> JsonRows {
         let width = self.columns.len();
         let mut cells = vec![None; objects.len() * width];
         let mut lines = Vec::with_capacity(objects.len());
         for (row, (line, object)) in objects.into_iter().enumerate() {
             lines.push(line);
             for (key, value) in object {
-                // Keys first seen after the first batch have no column; they are reported as
-                // unmapped by the mapping step only if present at the start.
+                // Columns are the keys of the first batch (65,536 lines); a key that first
+                // appears later has no column and is not loaded.
                 if let Some(&col) = self.index.get(&key) {
                     cells[row * width + col] = text_of(value);
                 }
