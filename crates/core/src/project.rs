@@ -76,6 +76,64 @@ pub struct ProjectFile {
     /// Data sources by name.
     #[serde(default)]
     pub sources: BTreeMap<String, SourceConfig>,
+    /// The cleaning stage.
+    #[serde(default)]
+    pub clean: CleanSection,
+}
+
+/// The `[clean]` section.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CleanSection {
+    /// Country assumed for phone numbers and postcodes without one (ISO 3166 alpha-2).
+    /// Default: FR.
+    #[serde(default = "default_country")]
+    pub default_country: String,
+    /// Deduplication of accounts and contacts.
+    #[serde(default)]
+    pub dedup: DedupSection,
+}
+
+impl Default for CleanSection {
+    fn default() -> Self {
+        Self {
+            default_country: default_country(),
+            dedup: DedupSection::default(),
+        }
+    }
+}
+
+fn default_country() -> String {
+    "FR".into()
+}
+
+/// The `[clean.dedup]` section.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DedupSection {
+    /// Whether accounts and contacts are deduplicated. Default: true.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// Match probability from which two records are the same entity. Default: 0.9.
+    #[serde(default = "default_threshold")]
+    pub threshold: f64,
+}
+
+impl Default for DedupSection {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            threshold: default_threshold(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn default_threshold() -> f64 {
+    0.9
 }
 
 /// The `[project]` section.
@@ -458,6 +516,22 @@ impl Project {
                 "project.workspace",
                 &file.project.workspace,
                 "expected a folder name",
+            ));
+        }
+        let threshold = file.clean.dedup.threshold;
+        if !(threshold > 0.0 && threshold < 1.0) {
+            return Err(invalid(
+                "clean.dedup.threshold",
+                &threshold.to_string(),
+                "expected a probability between 0 and 1, exclusive",
+            ));
+        }
+        let country = &file.clean.default_country;
+        if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
+            return Err(invalid(
+                "clean.default_country",
+                country,
+                "expected an ISO 3166 two-letter country code such as FR",
             ));
         }
         let as_of = match &file.project.as_of {

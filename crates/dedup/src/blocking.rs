@@ -15,6 +15,8 @@ use crate::records::{Field, NULL};
 pub struct BlockingRule {
     /// e.g. `exact(surname)`, `phonetic(surname)`, `prefix(postcode)`.
     pub name: String,
+    /// The field whose values make the key (its position among the compared fields).
+    field: usize,
     keys: Vec<Option<u64>>,
 }
 
@@ -39,13 +41,14 @@ pub struct RuleReport {
 /// half intact).
 pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
     let mut rules = Vec::new();
-    for f in fields {
+    for (field, f) in fields.iter().enumerate() {
         if f.keys.len() < 20 || f.spec.comparator == Comparator::Numeric {
             continue;
         }
         let column = &f.spec.column;
         rules.push(BlockingRule {
             name: format!("exact({column})"),
+            field,
             keys: f
                 .codes
                 .iter()
@@ -61,6 +64,7 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
                     .collect();
                 rules.push(BlockingRule {
                     name: format!("phonetic({column})"),
+                    field,
                     keys: per_record(f, &codes),
                 });
             }
@@ -82,14 +86,16 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
                 let suffix: Vec<Option<u64>> = f.keys.iter().map(|k| half(k, false)).collect();
                 rules.push(BlockingRule {
                     name: format!("prefix({column})"),
+                    field,
                     keys: per_record(f, &prefix),
                 });
                 rules.push(BlockingRule {
                     name: format!("suffix({column})"),
+                    field,
                     keys: per_record(f, &suffix),
                 });
             }
-            Comparator::Exact | Comparator::Numeric => {}
+            Comparator::Exact | Comparator::Identifier | Comparator::Numeric => {}
         }
     }
     rules
@@ -146,34 +152,67 @@ pub fn phonetic(key: &str) -> Option<String> {
     Some(out)
 }
 
-/// The union of every rule's candidate pairs, sorted, as `(a, b)` with `a < b`, and a report
-/// per rule. `rank` orders records inside hot blocks.
+/// A rule's name, the position of its field, and its pairs.
+pub(crate) type RuleSample = (String, usize, Vec<(u32, u32)>);
+
+/// Pairs to compare, and each rule's pairs to learn from.
+pub(crate) struct Candidates {
+    /// The union of every used rule's pairs, sorted, as `(a, b)` with `a < b`.
+    pub pairs: Vec<(u32, u32)>,
+    /// Per rule, its name, the position of its field, and its pairs: all of them for a used
+    /// rule; for a rule skipped as unselective, each record with its next neighbours in the
+    /// block, which are compared only to learn the model (they show it the non-matches that
+    /// share a common key, such as homonyms).
+    pub sessions: Vec<RuleSample>,
+    /// One report per rule.
+    pub reports: Vec<RuleReport>,
+}
+
+/// Runs every rule. `rank` orders records inside hot blocks.
 pub(crate) fn candidate_pairs(
     rules: &[BlockingRule],
     rank: &[u32],
     params: &DedupParams,
-) -> (Vec<(u32, u32)>, Vec<RuleReport>) {
-    let per_rule: Vec<(Vec<u64>, RuleReport)> = rules
+) -> Candidates {
+    let per_rule: Vec<RulePairs> = rules
         .par_iter()
         .map(|r| rule_pairs(r, rank, params))
         .collect();
-    let total: usize = per_rule.iter().map(|(p, _)| p.len()).sum();
-    let mut all = Vec::with_capacity(total);
+    let mut all: Vec<u64> = Vec::with_capacity(per_rule.iter().map(|r| r.candidates.len()).sum());
+    let mut sessions = Vec::with_capacity(per_rule.len());
     let mut reports = Vec::with_capacity(per_rule.len());
-    for (pairs, report) in per_rule {
-        all.extend(pairs);
-        reports.push(report);
+    let unpack = |p: &u64| ((p >> 32) as u32, *p as u32);
+    for (rule, r) in rules.iter().zip(per_rule) {
+        all.extend(&r.candidates);
+        let own = if r.report.skipped {
+            &r.training
+        } else {
+            &r.candidates
+        };
+        sessions.push((
+            rule.name.clone(),
+            rule.field,
+            own.iter().map(unpack).collect(),
+        ));
+        reports.push(r.report);
     }
     all.par_sort_unstable();
     all.dedup();
-    let pairs = all
-        .into_iter()
-        .map(|p| ((p >> 32) as u32, p as u32))
-        .collect();
-    (pairs, reports)
+    Candidates {
+        pairs: all.iter().map(unpack).collect(),
+        sessions,
+        reports,
+    }
 }
 
-fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> (Vec<u64>, RuleReport) {
+/// What one rule gives: pairs to compare, pairs only to learn from, and its report.
+struct RulePairs {
+    candidates: Vec<u64>,
+    training: Vec<u64>,
+    report: RuleReport,
+}
+
+fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePairs {
     let mut keyed: Vec<(u64, u32, u32)> = rule
         .keys
         .iter()
@@ -187,6 +226,10 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> (Vec<u
         largest_block: 0,
         hot_blocks: 0,
         skipped: false,
+    };
+    let pair = |a: u32, b: u32| {
+        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+        ((lo as u64) << 32) | hi as u64
     };
     let block_pairs = |len: usize| {
         if len <= params.max_block_size {
@@ -203,18 +246,23 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> (Vec<u
     if expected > budget {
         report.pairs = expected as u64;
         report.skipped = true;
-        report.largest_block = keyed
-            .chunk_by(|x, y| x.0 == y.0)
-            .map(<[_]>::len)
-            .max()
-            .unwrap_or(0);
-        return (Vec::new(), report);
+        // Not compared, but a sample for learning: each record with its next neighbours.
+        let mut training = Vec::new();
+        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
+            report.largest_block = report.largest_block.max(block.len());
+            for (i, x) in block.iter().enumerate() {
+                for y in block.iter().skip(i + 1).take(params.window - 1) {
+                    training.push(pair(x.2, y.2));
+                }
+            }
+        }
+        return RulePairs {
+            candidates: Vec::new(),
+            training,
+            report,
+        };
     }
     let mut pairs = Vec::with_capacity(expected);
-    let pair = |a: u32, b: u32| {
-        let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-        ((lo as u64) << 32) | hi as u64
-    };
     for block in keyed.chunk_by(|x, y| x.0 == y.0) {
         report.largest_block = report.largest_block.max(block.len());
         if block.len() <= params.max_block_size {
@@ -233,7 +281,11 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> (Vec<u
         }
     }
     report.pairs = pairs.len() as u64;
-    (pairs, report)
+    RulePairs {
+        candidates: pairs,
+        training: Vec::new(),
+        report,
+    }
 }
 
 #[cfg(test)]
@@ -254,6 +306,7 @@ mod tests {
     fn rule(keys: &[Option<u64>]) -> BlockingRule {
         BlockingRule {
             name: "r".into(),
+            field: 0,
             keys: keys.to_vec(),
         }
     }
@@ -276,17 +329,17 @@ mod tests {
             Some(3),
             Some(9),
         ]);
-        let (pairs, reports) = candidate_pairs(&[small], &rank, &params);
-        assert_eq!(pairs, [(0, 1), (0, 2), (1, 2), (5, 6)]);
-        assert_eq!(reports[0].largest_block, 3);
+        let c = candidate_pairs(&[small], &rank, &params);
+        assert_eq!(c.pairs, [(0, 1), (0, 2), (1, 2), (5, 6)]);
+        assert_eq!(c.reports[0].largest_block, 3);
         let hot = rule(&[Some(7); 8]);
-        let (pairs, reports) = candidate_pairs(&[hot], &rank, &params);
+        let c = candidate_pairs(&[hot], &rank, &params);
         assert_eq!(
-            pairs.len(),
+            c.pairs.len(),
             7,
             "a window of 2 pairs each record with the next only"
         );
-        assert_eq!(reports[0].hot_blocks, 1);
+        assert_eq!(c.reports[0].hot_blocks, 1);
     }
 
     #[test]
@@ -295,8 +348,12 @@ mod tests {
         let rank: Vec<u32> = (0..3).collect();
         let a = rule(&[Some(1), Some(1), Some(2)]);
         let b = rule(&[Some(5), Some(5), Some(5)]);
-        let (pairs, reports) = candidate_pairs(&[a, b], &rank, &params);
-        assert_eq!(pairs, [(0, 1), (0, 2), (1, 2)]);
-        assert_eq!(reports.iter().map(|r| r.pairs).collect::<Vec<_>>(), [1, 3]);
+        let c = candidate_pairs(&[a, b], &rank, &params);
+        assert_eq!(c.pairs, [(0, 1), (0, 2), (1, 2)]);
+        assert_eq!(
+            c.reports.iter().map(|r| r.pairs).collect::<Vec<_>>(),
+            [1, 3]
+        );
+        assert_eq!(c.sessions[0].2, [(0, 1)]);
     }
 }

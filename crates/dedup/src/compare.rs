@@ -23,7 +23,7 @@ pub fn level(field: &Field, a: usize, b: usize) -> u8 {
     }
     let (ka, kb) = (&field.keys[ca as usize], &field.keys[cb as usize]);
     match field.spec.comparator {
-        Comparator::Exact => 1,
+        Comparator::Exact | Comparator::Identifier => 1,
         Comparator::JaroWinkler => {
             let s = strsim::jaro_winkler(ka, kb);
             if s >= 0.95 {
@@ -97,6 +97,15 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     } else {
         common as f64 / union as f64
     }
+}
+
+/// Whether a comparison vector contradicts an identifier: both records have one and they
+/// differ, so they cannot be the same entity.
+pub fn cannot_link(fields: &[Field], levels: &[u8]) -> bool {
+    fields
+        .iter()
+        .zip(levels)
+        .any(|(f, &l)| f.spec.comparator == Comparator::Identifier && l == 1)
 }
 
 /// The comparison vector of a pair: one level per field.

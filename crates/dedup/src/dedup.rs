@@ -7,10 +7,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::DedupError;
-use crate::blocking::{RuleReport, auto_rules, candidate_pairs};
+use crate::blocking::{Candidates, RuleReport, auto_rules, candidate_pairs};
 use crate::cluster::{DisjointSets, split_component};
 use crate::compare::compare;
-use crate::model::Model;
+use crate::model::{Model, Session};
 use crate::params::{DedupParams, FieldSpec};
 use crate::records::{Field, Records, choose_fields};
 
@@ -47,6 +47,9 @@ pub struct DedupStats {
     pub blocking: Vec<RuleReport>,
     /// Distinct candidate pairs compared.
     pub candidate_pairs: u64,
+    /// Pairs compared to learn the model: every rule's own pairs, and a window of the pairs of
+    /// rules too unselective to compare.
+    pub training_pairs: u64,
     /// Candidate pairs at or above the threshold.
     pub matched_pairs: u64,
     /// Entities out.
@@ -116,6 +119,23 @@ impl Scorer<'_> {
     }
 }
 
+/// Comparison vectors of `pairs`, concatenated.
+fn compare_all(fields: &[Field], pairs: &[(u32, u32)]) -> Vec<u8> {
+    let width = fields.len();
+    pairs
+        .par_chunks(4096)
+        .flat_map_iter(|chunk| {
+            let mut out = Vec::with_capacity(chunk.len() * width);
+            let mut v = Vec::with_capacity(width);
+            for &(a, b) in chunk {
+                compare(fields, a as usize, b as usize, &mut v);
+                out.extend_from_slice(&v);
+            }
+            out
+        })
+        .collect()
+}
+
 /// Deduplicates `records`. `id_column`, when the ids are also a column, keeps it out of the
 /// automatically chosen fields.
 pub fn deduplicate(
@@ -157,34 +177,40 @@ pub fn deduplicate(
     lap("prepare", &mut clock);
 
     let rules = auto_rules(&fields);
-    let (pairs, blocking) = candidate_pairs(&rules, &rank, params);
+    let Candidates {
+        pairs,
+        sessions,
+        reports: blocking,
+    } = candidate_pairs(&rules, &rank, params);
     lap("block", &mut clock);
 
-    let width = fields.len();
-    let vectors: Vec<u8> = pairs
-        .par_chunks(4096)
-        .flat_map_iter(|chunk| {
-            let mut out = Vec::with_capacity(chunk.len() * width);
-            let mut v = Vec::with_capacity(width);
-            for &(a, b) in chunk {
-                compare(&fields, a as usize, b as usize, &mut v);
-                out.extend_from_slice(&v);
-            }
-            out
+    let width = fields.len().max(1);
+    let vectors = compare_all(&fields, &pairs);
+    let count = |vectors: &[u8]| {
+        let mut patterns: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        for v in vectors.chunks(width) {
+            *patterns.entry(v.to_vec()).or_default() += 1;
+        }
+        patterns
+    };
+    let candidate_patterns = count(&vectors);
+    let training_pairs: u64 = sessions.iter().map(|s| s.2.len() as u64).sum();
+    let sessions: Vec<Session> = sessions
+        .into_iter()
+        .map(|(rule, masked, pairs)| Session {
+            rule,
+            masked,
+            patterns: count(&compare_all(&fields, &pairs)),
         })
         .collect();
-    let mut patterns: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
-    for v in vectors.chunks(width.max(1)) {
-        *patterns.entry(v.to_vec()).or_default() += 1;
-    }
     lap("compare", &mut clock);
 
-    let model = Model::fit(&fields, &patterns, &by_id, params);
+    let model = Model::fit(&fields, &sessions, &candidate_patterns, &by_id, params);
     lap("learn", &mut clock);
 
     let edges: Vec<(u32, u32, f64)> = pairs
         .par_iter()
-        .zip(vectors.par_chunks(width.max(1)))
+        .zip(vectors.par_chunks(width))
         .filter_map(|(&(a, b), levels)| {
             let weight: f64 = model.field_weights(&fields, levels, a as usize).sum();
             let p = model.probability(weight);
@@ -259,6 +285,7 @@ pub fn deduplicate(
         fields: specs,
         blocking,
         candidate_pairs: pairs.len() as u64,
+        training_pairs,
         matched_pairs: edges.len() as u64,
         entities: entities_of.len(),
         largest_entity: entities_of.iter().map(Vec::len).max().unwrap_or(0),

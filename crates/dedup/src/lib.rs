@@ -43,6 +43,6 @@ pub use blocking::{RuleReport, phonetic};
 pub use dedup::{Dedup, DedupStats, FieldEvidence, MatchedPair, deduplicate};
 pub use error::DedupError;
 pub use evaluate::{PairScores, pair_scores};
-pub use model::{FieldModel, Model};
+pub use model::{FieldModel, Model, TrainingSession};
 pub use params::{Comparator, DedupParams, FieldSpec};
 pub use records::{Records, choose_fields, match_key};

@@ -14,7 +14,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::compare::{MISSING, compare, level_count};
+use crate::compare::{MISSING, cannot_link, compare, level_count};
 use crate::params::{Comparator, DedupParams};
 use crate::records::{Field, NULL};
 
@@ -56,6 +56,8 @@ pub struct Model {
     pub converged: bool,
     /// Whether exact agreements are weighted by value frequency.
     pub term_frequency: bool,
+    /// The EM runs that estimated `m`.
+    pub training: Vec<TrainingSession>,
 }
 
 /// Smoothed proportions from counts.
@@ -64,13 +66,122 @@ fn proportions(counts: &[f64]) -> Vec<f64> {
     counts.iter().map(|c| (c + 0.5) / total).collect()
 }
 
+/// One EM run: on the pairs of one blocking rule, with the rule's field left out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainingSession {
+    /// The blocking rule whose pairs were used.
+    pub rule: String,
+    /// The field left out (it agrees by construction on these pairs).
+    pub masked: String,
+    /// Pairs used.
+    pub pairs: u64,
+    /// Estimated share of matches among them.
+    pub lambda: f64,
+    /// EM iterations.
+    pub iterations: usize,
+    /// Whether EM converged.
+    pub converged: bool,
+}
+
+/// The pairs of one blocking rule, as comparison patterns with counts.
+pub(crate) struct Session {
+    pub rule: String,
+    pub masked: usize,
+    pub patterns: BTreeMap<Vec<u8>, u64>,
+}
+
+/// The patterns EM may learn from, with their counts: all but known non-matches.
+fn usable<'a>(fields: &[Field], patterns: &'a BTreeMap<Vec<u8>, u64>) -> Vec<(&'a [u8], f64)> {
+    patterns
+        .iter()
+        .filter(|(p, _)| !cannot_link(fields, p))
+        .map(|(p, c)| (p.as_slice(), *c as f64))
+        .collect()
+}
+
+/// Result of one EM run.
+struct Em {
+    m: Vec<Vec<f64>>,
+    lambda: f64,
+    iterations: usize,
+    converged: bool,
+}
+
+/// Expectation-maximisation of `m` (unless `fixed_m`) and `λ` on `patterns`, `u` fixed, the
+/// field `masked` ignored.
+fn em(
+    patterns: &[(&[u8], f64)],
+    mut m: Vec<Vec<f64>>,
+    u: &[Vec<f64>],
+    masked: Option<usize>,
+    fixed_m: bool,
+    max_iterations: usize,
+) -> Em {
+    let mut lambda: f64 = 0.1;
+    let mut iterations = 0;
+    let mut converged = false;
+    let used = |f: usize, level: u8| level != MISSING && Some(f) != masked;
+    while iterations < max_iterations {
+        iterations += 1;
+        let mut m_counts: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
+        let (mut matched, mut total) = (0.0, 0.0);
+        for (pattern, count) in patterns {
+            let mut log_ratio = (lambda / (1.0 - lambda)).ln();
+            for (f, &level) in pattern.iter().enumerate() {
+                if used(f, level) {
+                    log_ratio += (m[f][level as usize] / u[f][level as usize]).ln();
+                }
+            }
+            let p = 1.0 / (1.0 + (-log_ratio).exp());
+            matched += p * count;
+            total += count;
+            for (f, &level) in pattern.iter().enumerate() {
+                if used(f, level) {
+                    m_counts[f][level as usize] += p * count;
+                }
+            }
+        }
+        let new_lambda = (matched / total.max(1.0)).clamp(1e-9, 1.0 - 1e-9);
+        let mut change = (new_lambda - lambda).abs();
+        if !fixed_m {
+            for (f, counts) in m_counts.iter().enumerate() {
+                if Some(f) == masked {
+                    continue;
+                }
+                let new = proportions(counts);
+                change = new
+                    .iter()
+                    .zip(&m[f])
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(change, f64::max);
+                m[f] = new;
+            }
+        }
+        lambda = new_lambda;
+        if change < 1e-6 {
+            converged = true;
+            break;
+        }
+    }
+    Em {
+        m,
+        lambda,
+        iterations,
+        converged,
+    }
+}
+
 impl Model {
-    /// Estimates `u` on random pairs and `m`, `λ` by EM on the candidate pairs' comparison
-    /// vectors, given as distinct patterns with their counts. Random pairs are drawn by
-    /// position in `order` (records sorted by id), so that they do not depend on row order.
+    /// Estimates `u` on random pairs drawn by position in `order` (records sorted by id, so
+    /// that nothing depends on row order); `m` by EM on each training session (a blocking
+    /// rule's pairs, its field left out, as it agrees by construction), averaged over the
+    /// sessions weighted by their expected matches; and `λ` by EM on the candidate pairs with
+    /// `m` and `u` fixed. Patterns that contradict an identifier are known non-matches and are
+    /// left out of EM.
     pub(crate) fn fit(
         fields: &[Field],
-        patterns: &BTreeMap<Vec<u8>, u64>,
+        sessions: &[Session],
+        candidates: &BTreeMap<Vec<u8>, u64>,
         order: &[u32],
         params: &DedupParams,
     ) -> Self {
@@ -98,7 +209,7 @@ impl Model {
         }
         let u: Vec<Vec<f64>> = u_counts.iter().map(|c| proportions(c)).collect();
         // Start from "matches mostly agree exactly" and let EM correct it.
-        let mut m: Vec<Vec<f64>> = fields
+        let start: Vec<Vec<f64>> = fields
             .iter()
             .map(|f| {
                 let levels = level_count(f.spec.comparator);
@@ -109,50 +220,66 @@ impl Model {
                 start
             })
             .collect();
-        let mut lambda: f64 = 0.1;
-        let pattern_list: Vec<(&Vec<u8>, f64)> =
-            patterns.iter().map(|(p, c)| (p, *c as f64)).collect();
-        let mut iterations = 0;
-        let mut converged = false;
-        while iterations < params.max_iterations {
-            iterations += 1;
-            let mut m_counts: Vec<Vec<f64>> = m.iter().map(|l| vec![0.0; l.len()]).collect();
-            let (mut matched, mut total) = (0.0, 0.0);
-            for (pattern, count) in &pattern_list {
-                let mut log_ratio = (lambda / (1.0 - lambda)).ln();
-                for (f, &level) in pattern.iter().enumerate() {
-                    if level != MISSING {
-                        log_ratio += (m[f][level as usize] / u[f][level as usize]).ln();
-                    }
-                }
-                let p = 1.0 / (1.0 + (-log_ratio).exp());
-                matched += p * count;
-                total += count;
-                for (f, &level) in pattern.iter().enumerate() {
-                    if level != MISSING {
-                        m_counts[f][level as usize] += p * count;
-                    }
+        let mut sums: Vec<Vec<f64>> = start.iter().map(|l| vec![0.0; l.len()]).collect();
+        let mut weights = vec![0.0; fields.len()];
+        let mut training = Vec::with_capacity(sessions.len());
+        for session in sessions {
+            let patterns = usable(fields, &session.patterns);
+            let pairs: f64 = patterns.iter().map(|(_, c)| c).sum();
+            if pairs < 10.0 {
+                continue;
+            }
+            let run = em(
+                &patterns,
+                start.clone(),
+                &u,
+                Some(session.masked),
+                false,
+                params.max_iterations,
+            );
+            let expected_matches = run.lambda * pairs;
+            for (f, m) in run.m.iter().enumerate() {
+                if f != session.masked {
+                    sums[f]
+                        .iter_mut()
+                        .zip(m)
+                        .for_each(|(s, v)| *s += expected_matches * v);
+                    weights[f] += expected_matches;
                 }
             }
-            let new_m: Vec<Vec<f64>> = m_counts.iter().map(|c| proportions(c)).collect();
-            let new_lambda = (matched / total.max(1.0)).clamp(1e-9, 1.0 - 1e-9);
-            let change = new_m
-                .iter()
-                .flatten()
-                .zip(m.iter().flatten())
-                .map(|(a, b)| (a - b).abs())
-                .fold((new_lambda - lambda).abs(), f64::max);
-            m = new_m;
-            lambda = new_lambda;
-            if change < 1e-6 {
-                converged = true;
-                break;
-            }
+            training.push(TrainingSession {
+                rule: session.rule.clone(),
+                masked: fields[session.masked].spec.column.clone(),
+                pairs: pairs as u64,
+                lambda: run.lambda,
+                iterations: run.iterations,
+                converged: run.converged,
+            });
         }
+        let m: Vec<Vec<f64>> = sums
+            .iter()
+            .zip(&weights)
+            .zip(&start)
+            .map(|((s, &w), start)| {
+                if w > 0.0 {
+                    s.iter().map(|v| v / w).collect()
+                } else {
+                    start.clone()
+                }
+            })
+            .collect();
+        let last = em(
+            &usable(fields, candidates),
+            m,
+            &u,
+            None,
+            true,
+            params.max_iterations,
+        );
         Self {
             fields: fields
                 .iter()
-                .zip(m.into_iter().zip(u))
+                .zip(last.m.into_iter().zip(u))
                 .map(|(f, (m, u))| FieldModel {
                     column: f.spec.column.clone(),
                     comparator: f.spec.comparator,
@@ -168,14 +295,16 @@ impl Model {
                     u,
                 })
                 .collect(),
-            lambda,
-            iterations,
-            converged,
+            lambda: last.lambda,
+            iterations: last.iterations,
+            converged: last.converged && training.iter().all(|t| t.converged),
             term_frequency: params.term_frequency,
+            training,
         }
     }
 
-    /// Match weight (log2 Bayes factor) of records `a` and `b`, field by field.
+    /// Match weight (log2 Bayes factor) of records `a` and `b`, field by field; minus infinity
+    /// for an identifier that differs.
     pub(crate) fn field_weights(
         &self,
         fields: &[Field],
@@ -187,6 +316,9 @@ impl Model {
             .zip(fields)
             .zip(levels)
             .map(move |((model, field), &level)| {
+                if model.comparator == Comparator::Identifier && level == 1 {
+                    return f64::NEG_INFINITY;
+                }
                 let mut w = model.weight(level);
                 if level == 0 && self.term_frequency {
                     let code = field.codes[a];
@@ -263,7 +395,16 @@ mod tests {
             ..Default::default()
         };
         let order: Vec<u32> = (0..6000).collect();
-        let model = Model::fit(&fields, &patterns, &order, &params);
+        // One session per field left out, all on the same pairs.
+        let sessions: Vec<Session> = (0..3)
+            .map(|masked| Session {
+                rule: format!("rule{masked}"),
+                masked,
+                patterns: patterns.clone(),
+            })
+            .collect();
+        let model = Model::fit(&fields, &sessions, &patterns, &order, &params);
+        assert_eq!(model.training.len(), 3);
         assert!(model.converged);
         for f in &model.fields {
             assert!((f.m[0] - 0.9).abs() < 0.03, "m = {:?}", f.m);

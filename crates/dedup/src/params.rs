@@ -12,8 +12,11 @@ use crate::DedupError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparator {
-    /// Equal or not. For e-mails, identifiers, categories.
+    /// Equal or not. For e-mails, categories.
     Exact,
+    /// A registry identifier (SIREN, VAT number, DUNS): equal is strong evidence, and two
+    /// different values mean two different entities whatever else agrees (a cannot-link).
+    Identifier,
     /// Jaro-Winkler similarity, levels exact, ≥ 0.95, ≥ 0.88, ≥ 0.80. For names and text.
     JaroWinkler,
     /// Edit distance (a transposition of neighbours counts as one edit), levels exact, 1 edit,
@@ -32,7 +35,7 @@ impl Comparator {
     /// them "disagrees".
     pub fn levels(self) -> &'static [&'static str] {
         match self {
-            Self::Exact => &["exact"],
+            Self::Exact | Self::Identifier => &["exact"],
             Self::JaroWinkler => &["exact", "jw>=0.95", "jw>=0.88", "jw>=0.80"],
             Self::Levenshtein => &["exact", "1 edit", "2 edits"],
             Self::Jaccard => &["exact", "jaccard>=0.8", "jaccard>=0.5"],
@@ -45,6 +48,7 @@ impl fmt::Display for Comparator {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Exact => "exact",
+            Self::Identifier => "identifier",
             Self::JaroWinkler => "jaro_winkler",
             Self::Levenshtein => "levenshtein",
             Self::Jaccard => "jaccard",
@@ -59,12 +63,13 @@ impl FromStr for Comparator {
     fn from_str(s: &str) -> Result<Self, String> {
         match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
             "exact" => Ok(Self::Exact),
+            "identifier" | "id" => Ok(Self::Identifier),
             "jaro_winkler" | "jw" | "jarowinkler" => Ok(Self::JaroWinkler),
             "levenshtein" | "lev" | "edit" => Ok(Self::Levenshtein),
             "jaccard" | "tokens" => Ok(Self::Jaccard),
             "numeric" | "number" => Ok(Self::Numeric),
             _ => Err(format!(
-                "unknown comparator `{s}`; expected one of exact, jaro_winkler, levenshtein, jaccard, numeric"
+                "unknown comparator `{s}`; expected one of exact, identifier, jaro_winkler, levenshtein, jaccard, numeric"
             )),
         }
     }
@@ -242,7 +247,7 @@ mod tests {
         );
         assert_eq!(
             "x:soundex".parse::<FieldSpec>().unwrap_err(),
-            "unknown comparator `soundex`; expected one of exact, jaro_winkler, levenshtein, jaccard, numeric"
+            "unknown comparator `soundex`; expected one of exact, identifier, jaro_winkler, levenshtein, jaccard, numeric"
         );
     }
 

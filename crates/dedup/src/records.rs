@@ -209,7 +209,12 @@ pub fn choose_fields(records: &Records, id_column: Option<&str>) -> Vec<FieldSpe
         let phone_like = ["phone", "tel", "mobile", "fax"]
             .iter()
             .any(|w| lower.contains(w));
-        let comparator = if lower.contains("mail") || distinct <= 12 {
+        let registry = ["siren", "siret", "vat", "tva", "duns", "lei"]
+            .iter()
+            .any(|w| lower.contains(w));
+        let comparator = if registry {
+            Comparator::Identifier
+        } else if lower.contains("mail") || distinct <= 12 {
             Comparator::Exact
         } else if phone_like || digits_only * 10 >= keys.len() * 9 {
             Comparator::Levenshtein

@@ -548,7 +548,7 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
         0..10 => weighted(rng, &[("SARL", 4), ("EURL", 3), ("SASU", 4), ("SAS", 2)]),
         _ => weighted(rng, country.legal_forms),
     };
-    let core = company_core(rng, country, sector);
+    let (core, generic) = company_core(rng, country, sector);
     let name = match rng.random_range(0..10u8) {
         0 if french => format!("{legal_form} {core}"),
         1 => core.clone(),
@@ -566,6 +566,12 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
             domain.push('-');
         }
         ascii_slug(word, &mut domain);
+    }
+    if generic {
+        // Generic names ("Société Régionale de Distribution") are shared by unrelated
+        // companies; their domains are not, so they carry the city, as real ones do.
+        domain.push('-');
+        ascii_slug(city.name, &mut domain);
     }
     domain.push('.');
     domain.push_str(country.tld);
@@ -605,27 +611,30 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
     }
 }
 
-/// A company name without its legal form.
-fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector) -> String {
+/// A company name without its legal form, and whether it is generic (no family name in it).
+fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector) -> (String, bool) {
     let pool: NamePool = weighted(rng, country.names);
     let family = pick(rng, vocab::last_names(pool));
     let brand = pick(rng, BRAND_WORDS);
     if country.code != "FR" {
         let word = pick(rng, country.business_words);
         return match rng.random_range(0..3u8) {
-            0 => format!("{brand} {word}"),
-            1 => format!("{word} {family}"),
-            _ => format!("{family} {word}"),
+            0 => (format!("{brand} {word}"), true),
+            1 => (format!("{word} {family}"), false),
+            _ => (format!("{family} {word}"), false),
         };
     }
     let word = pick(rng, sector.words);
     match rng.random_range(0..7u8) {
-        0 | 1 => format!("{word} {family}"),
-        2 => format!("{brand} {word}"),
-        3 => format!("{} {family}", pick(rng, FRENCH_PREFIXES)),
-        4 => format!(
-            "{family} {}",
-            pick(rng, &["et Fils", "& Associés", "Frères"])
+        0 | 1 => (format!("{word} {family}"), false),
+        2 => (format!("{brand} {word}"), true),
+        3 => (format!("{} {family}", pick(rng, FRENCH_PREFIXES)), false),
+        4 => (
+            format!(
+                "{family} {}",
+                pick(rng, &["et Fils", "& Associés", "Frères"])
+            ),
+            false,
         ),
         5 => {
             let adjective = pick(
@@ -640,9 +649,9 @@ fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector) -> Str
             );
             let elided = word.starts_with(['A', 'E', 'I', 'O', 'U', 'É', 'Î', 'H']);
             let de = if elided { "d'" } else { "de " };
-            format!("Société {adjective} {de}{word}")
+            (format!("Société {adjective} {de}{word}"), true)
         }
-        _ => format!("{word} {brand}"),
+        _ => (format!("{word} {brand}"), true),
     }
 }
 

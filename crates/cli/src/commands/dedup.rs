@@ -1,6 +1,5 @@
 //! `cible dedup`: deduplicate any table.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -16,6 +15,7 @@ use serde::Serialize;
 use super::FormatArg;
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
+use crate::pipeline::write_lineage;
 
 /// Find the records of any table that are the same entity, without labels.
 ///
@@ -142,7 +142,12 @@ pub fn run(args: &DedupArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         None => None,
     };
     let staging = StagingDir::new(&args.out)?;
-    write_outputs(&staging, &records, &result)?;
+    write_lineage(
+        &records,
+        &result,
+        &staging.path("entities.csv"),
+        &staging.path("pairs.csv"),
+    )?;
     let mut rejects = RejectsWriter::create(&staging.path("rejects.csv"))?;
     rejects.write(&read_rejects)?;
     rejects.finish()?;
@@ -173,43 +178,6 @@ pub fn run(args: &DedupArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     print_summary(&out, &summary, &result);
     out.json(&summary);
     Ok(())
-}
-
-fn write_outputs(staging: &StagingDir, records: &Records, result: &Dedup) -> Result<(), CliError> {
-    let pairs_path = staging.path("pairs.csv");
-    let mut pairs = std::io::BufWriter::new(
-        std::fs::File::create(&pairs_path).map_err(CliError::io(&pairs_path))?,
-    );
-    let csv_field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
-    let mut text = String::from("id_a,id_b,match_probability\n");
-    for p in &result.pairs {
-        text.push_str(&format!(
-            "{},{},{:.6}\n",
-            csv_field(&p.id_a),
-            csv_field(&p.id_b),
-            p.probability
-        ));
-    }
-    pairs
-        .write_all(text.as_bytes())
-        .map_err(CliError::io(&pairs_path))?;
-    pairs.flush().map_err(CliError::io(&pairs_path))?;
-    let entities_path = staging.path("entities.csv");
-    let mut text = String::from("id,entity_id\n");
-    for (i, entity) in result.entities.iter().enumerate() {
-        text.push_str(&format!(
-            "{},{}\n",
-            csv_field(records.id(i)),
-            csv_field(entity)
-        ));
-    }
-    std::fs::write(&entities_path, text).map_err(CliError::io(&entities_path))
 }
 
 fn score(result: &Dedup, path: &Path) -> Result<PairScores, CliError> {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use cible_core::project::{PROJECT_FILE, Project, ProjectFile, ProjectSection};
+use cible_dedup::{PairScores, pair_scores};
 use cible_generator::{GenerateParams, OutputFormat, demo_sources};
 use cible_store::write_atomic;
 use clap::Args;
@@ -75,6 +76,7 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     let outcome = run_project(&project, "cible demo", &out)?;
     print_run(&out, &project, &outcome);
     let score = score_rejects(&args.out, &outcome)?;
+    let duplicates = score_duplicates(&args.out, &outcome)?;
     out.line("");
     out.line(format!(
         "Checked against the truth: {} of {} planted malformed values rejected, {} loaded by mistake, {} good values rejected",
@@ -83,6 +85,17 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         count(score.missed),
         count(score.unexpected)
     ));
+    for (table, s) in &duplicates {
+        out.line(format!(
+            "Planted duplicate {table}: precision {:.4}, recall {:.4}, F1 {:.4} ({} of {} pairs found, {} wrong)",
+            s.precision,
+            s.recall,
+            s.f1,
+            count(s.true_positives),
+            count(s.true_positives + s.false_negatives),
+            count(s.false_positives)
+        ));
+    }
     out.line(format!(
         "Next: open {}/cible.toml, or load your own data with `cible init` and `cible run`",
         args.out.display()
@@ -108,6 +121,7 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
             workspace: "workspace".into(),
         },
         sources: demo_sources(params.format).into_iter().collect(),
+        clean: Default::default(),
     };
     let body = toml::to_string_pretty(&file)
         .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;
@@ -118,6 +132,42 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
     );
     write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())?;
     Ok(())
+}
+
+/// Scores the pairs that deduplication found against the planted duplicate pairs.
+pub fn score_duplicates(
+    dir: &Path,
+    outcome: &RunOutcome,
+) -> Result<Vec<(String, PairScores)>, CliError> {
+    let read_pairs = |path: &Path| -> Result<Vec<(String, String)>, CliError> {
+        let error = |e: csv::Error| CliError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        };
+        let mut reader = csv::Reader::from_path(path).map_err(error)?;
+        let mut pairs = Vec::new();
+        for row in reader.records() {
+            let row = row.map_err(error)?;
+            pairs.push((row[0].to_string(), row[1].to_string()));
+        }
+        Ok(pairs)
+    };
+    let mut scores = Vec::new();
+    for d in &outcome.dedup {
+        let found = read_pairs(
+            &outcome
+                .run_dir
+                .join("entities")
+                .join(format!("{}_pairs.csv", d.table)),
+        )?;
+        let truth = read_pairs(&dir.join("truth").join(format!("duplicate_{}.csv", d.table)))?;
+        let s = pair_scores(
+            found.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+            truth.iter().map(|(a, b)| (a.as_str(), b.as_str())),
+        );
+        scores.push((d.table.clone(), s));
+    }
+    Ok(scores)
 }
 
 /// Compares the run's rejects with `truth/dirt.csv`'s malformed values, by table, canonical

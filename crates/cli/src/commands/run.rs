@@ -8,7 +8,7 @@ use clap::Args;
 use super::FormatArg;
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
-use crate::pipeline::{RunOutcome, print_ingest, run_project};
+use crate::pipeline::{RunOutcome, print_dedup, print_ingest, run_project};
 
 /// Run the project: every stage, from the sources in cible.toml to the workspace.
 ///
@@ -46,6 +46,12 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
     for table in &outcome.tables {
         out.line("");
         print_ingest(out, table, &outcome.rejects);
+    }
+    if !outcome.dedup.is_empty() {
+        out.line("");
+        for d in &outcome.dedup {
+            print_dedup(out, d);
+        }
     }
     let loaded: u64 = outcome.tables.iter().map(|t| t.rows_loaded).sum();
     let rejected: u64 = outcome.tables.iter().map(|t| t.rows_rejected).sum();

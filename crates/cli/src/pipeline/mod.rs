@@ -1,19 +1,25 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
-//! the workspace. Today that is ingestion; later stages (clean, features, segment, profile,
-//! activate) are added here as they are built.
+//! the workspace. Today that is ingestion, then deduplication of accounts and contacts; later
+//! stages (features, segment, profile, activate) are added here as they are built. The stages
+//! live here, in the binary, until a second user (the server) needs them as a library.
 
-use std::cell::RefCell;
+mod dedup;
+mod ingest;
+
 use std::path::PathBuf;
 
+use cible_clean::normalize::Country;
 use cible_core::project::{Project, resolve_path};
 use cible_core::schema::TableKind;
-use cible_data::{IngestSummary, NamedSource, Progress, RejectsWriter, ingest_table};
+use cible_data::{IngestSummary, NamedSource, RejectsWriter};
 use cible_store::{RunRecord, Workspace};
-use indicatif::ProgressBar;
 use serde::Serialize;
 
+pub use dedup::{DedupSummary, print_dedup, write_lineage};
+pub use ingest::{load_with_progress, print_ingest};
+
 use crate::error::CliError;
-use crate::output::{Output, count, shown};
+use crate::output::Output;
 
 /// What a run did.
 #[derive(Debug, Serialize)]
@@ -26,6 +32,8 @@ pub struct RunOutcome {
     pub tables: Vec<IngestSummary>,
     /// The rejects table.
     pub rejects: PathBuf,
+    /// One summary per deduplicated table.
+    pub dedup: Vec<DedupSummary>,
 }
 
 /// Runs every stage of `project` and commits the run.
@@ -79,6 +87,47 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         started.elapsed().as_secs_f64(),
         serde_json::to_value(&tables).unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
     );
+    let mut deduplicated = Vec::new();
+    let dedup_settings = &project.file.clean.dedup;
+    if dedup_settings.enabled {
+        let started = std::time::Instant::now();
+        let country: Country = project
+            .file
+            .clean
+            .default_country
+            .parse()
+            .map_err(|e| CliError::Usage(format!("clean.default_country: {e}")))?;
+        run.create_dir("entities")?;
+        for kind in [TableKind::Accounts, TableKind::Contacts] {
+            if !tables.iter().any(|t| t.table == kind.name()) {
+                continue;
+            }
+            let entities = format!("entities/{kind}.csv");
+            let pairs = format!("entities/{kind}_pairs.csv");
+            let summary = dedup::dedup_table(
+                kind,
+                &run.path(&format!("tables/{kind}.parquet")),
+                dedup_settings.threshold,
+                country,
+                &run.path(&entities),
+                &run.path(&pairs),
+                out,
+            )?;
+            run.add_output(
+                &format!("{kind}_entities"),
+                &entities,
+                Some(summary.records as u64),
+            )?;
+            run.add_output(&format!("{kind}_pairs"), &pairs, Some(summary.pairs as u64))?;
+            deduplicated.push(summary);
+        }
+        run.add_stage(
+            "dedup",
+            started.elapsed().as_secs_f64(),
+            serde_json::to_value(&deduplicated)
+                .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
+        );
+    }
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
     let record = run.commit()?;
@@ -93,92 +142,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         run_dir,
         tables,
         rejects: rejects_path,
+        dedup: deduplicated,
     })
-}
-
-/// Loads one table with a progress bar per file.
-pub fn load_with_progress(
-    kind: TableKind,
-    sources: &[NamedSource],
-    base: &std::path::Path,
-    output: &std::path::Path,
-    rejects: &mut RejectsWriter,
-    out: &Output,
-) -> Result<IngestSummary, CliError> {
-    let bar: RefCell<Option<ProgressBar>> = RefCell::new(None);
-    let progress = |p: Progress<'_>| match p {
-        Progress::File { path, total } => {
-            if let Some(old) = bar.borrow_mut().take() {
-                old.finish_and_clear();
-            }
-            let name = path.strip_prefix(base).unwrap_or(path);
-            let message = format!("{kind} ← {}", shown(name));
-            *bar.borrow_mut() = Some(if path.extension().is_some_and(|e| e == "parquet") {
-                out.count_bar(total, message)
-            } else {
-                out.bytes_bar(total, message)
-            });
-        }
-        Progress::Advance(done) => {
-            if let Some(b) = bar.borrow().as_ref() {
-                b.set_position(done);
-            }
-        }
-    };
-    let result = ingest_table(kind, sources, base, output, rejects, &progress);
-    if let Some(b) = bar.borrow_mut().take() {
-        b.finish_and_clear();
-    }
-    Ok(result?)
-}
-
-/// Prints what loading a table did, for people.
-pub fn print_ingest(out: &Output, summary: &IngestSummary, rejects: &std::path::Path) {
-    let rate = summary.rows_read as f64 / summary.seconds.max(1e-9);
-    out.line(format!(
-        "{}: {} rows read from {} file{} in {:.2} s ({} rows/s)",
-        summary.table,
-        count(summary.rows_read),
-        summary.files.len(),
-        if summary.files.len() == 1 { "" } else { "s" },
-        summary.seconds,
-        count(rate as u64),
-    ));
-    out.line(format!("  loaded    {:>12}", count(summary.rows_loaded)));
-    if summary.rows_rejected == 0 {
-        out.line(format!("  rejected  {:>12}", 0));
-    } else {
-        out.line(format!(
-            "  rejected  {:>12}   see {}",
-            count(summary.rows_rejected),
-            shown(rejects)
-        ));
-        for (reason, n) in &summary.rejects_by_reason {
-            out.line(format!("    {:>10}  {reason}", count(*n)));
-        }
-    }
-    for file in &summary.files {
-        let mut how = vec![file.format.clone()];
-        how.extend(file.detected.encoding.clone());
-        how.extend(file.detected.delimiter.as_ref().map(|d| format!("'{d}'")));
-        out.line(format!(
-            "  file      {}  ({}; {} rows, {} loaded)",
-            shown(&file.path),
-            how.join(", "),
-            count(file.rows_read),
-            count(file.rows_loaded)
-        ));
-        let mapped: Vec<String> = file
-            .mapping
-            .iter()
-            .filter(|(canonical, source)| canonical != source)
-            .map(|(canonical, source)| format!("{canonical} ← {source}"))
-            .collect();
-        if !mapped.is_empty() {
-            out.line(format!("  mapping   {}", mapped.join(", ")));
-        }
-        if !file.unmapped.is_empty() {
-            out.line(format!("  ignored   {}", file.unmapped.join(", ")));
-        }
-    }
 }

@@ -1,0 +1,261 @@
+//! The deduplication stage of the pipeline: accounts and contacts, compared on normalized
+//! values (company names without legal form, e-mail match keys, phones in E.164, web domains),
+//! so that `SAS Dupont Logistique` and `Dupont Logistique S.A.S.` agree.
+
+use std::path::Path;
+use std::time::Instant;
+
+use cible_clean::normalize::Country;
+use cible_clean::normalize::company::normalize_company;
+use cible_clean::normalize::email::normalize_email;
+use cible_clean::normalize::phone::normalize_phone;
+use cible_clean::normalize::registry::{normalize_siren, normalize_siret};
+use cible_core::schema::TableKind;
+use cible_data::read_table;
+use cible_dedup::{Comparator, Dedup, DedupParams, DedupStats, FieldSpec, Records, deduplicate};
+use serde::Serialize;
+
+use crate::error::CliError;
+use crate::output::{Output, count};
+
+/// What deduplicating one table did.
+#[derive(Debug, Clone, Serialize)]
+pub struct DedupSummary {
+    /// accounts or contacts.
+    pub table: String,
+    /// Records in.
+    pub records: usize,
+    /// Entities out.
+    pub entities: usize,
+    /// Pairs of records put in one entity.
+    pub pairs: usize,
+    /// Blocking, model and clustering figures.
+    pub stats: DedupStats,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// A derived column: its name, how it is compared, and how it is computed from a row.
+struct Derived {
+    name: &'static str,
+    comparator: Comparator,
+    compute: fn(&Row<'_>, Country) -> Option<String>,
+}
+
+/// A row of a loaded table, by canonical column name.
+struct Row<'a> {
+    columns: &'a [String],
+    values: &'a [Vec<Option<String>>],
+    index: usize,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> Option<&str> {
+        let c = self.columns.iter().position(|n| n == column)?;
+        self.values[c][self.index].as_deref()
+    }
+}
+
+fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn web_domain(s: &str) -> String {
+    let s = s.trim().to_lowercase();
+    let s = s.split("://").last().unwrap_or(&s);
+    let host = s.split(['/', '?', '#']).next().unwrap_or(s);
+    host.strip_prefix("www.").unwrap_or(host).to_string()
+}
+
+const ACCOUNT_FIELDS: &[Derived] = &[
+    Derived {
+        name: "name",
+        comparator: Comparator::JaroWinkler,
+        compute: |r, _| {
+            let raw = r.get("name")?;
+            Some(normalize_company(raw).map_or_else(|_| raw.to_string(), |c| c.match_key))
+        },
+    },
+    Derived {
+        name: "siren",
+        comparator: Comparator::Identifier,
+        // Only numbers that pass their checksum: a typo must not become a cannot-link.
+        compute: |r, _| {
+            let siren = r.get("siren").and_then(|s| normalize_siren(s).ok());
+            let siren = siren.or_else(|| {
+                r.get("siret")
+                    .and_then(|s| normalize_siret(s).ok())
+                    .map(|s| s.siren())
+            });
+            siren.map(|s| s.as_str().to_string())
+        },
+    },
+    Derived {
+        name: "postal_code",
+        comparator: Comparator::Levenshtein,
+        compute: |r, _| r.get("postal_code").map(|p| p.replace(' ', "")),
+    },
+    Derived {
+        name: "city",
+        comparator: Comparator::JaroWinkler,
+        compute: |r, _| r.get("city").map(str::to_string),
+    },
+    Derived {
+        name: "website",
+        comparator: Comparator::Exact,
+        compute: |r, _| r.get("website").map(web_domain).filter(|d| !d.is_empty()),
+    },
+    Derived {
+        name: "sector_code",
+        comparator: Comparator::Exact,
+        compute: |r, _| r.get("sector_code").map(str::to_string),
+    },
+];
+
+const CONTACT_FIELDS: &[Derived] = &[
+    Derived {
+        name: "first_name",
+        comparator: Comparator::JaroWinkler,
+        compute: |r, _| r.get("first_name").map(str::to_string),
+    },
+    Derived {
+        name: "last_name",
+        comparator: Comparator::JaroWinkler,
+        compute: |r, _| r.get("last_name").map(str::to_string),
+    },
+    Derived {
+        name: "email",
+        comparator: Comparator::Exact,
+        compute: |r, _| {
+            let raw = r.get("email")?;
+            Some(normalize_email(raw).map_or_else(|_| raw.trim().to_lowercase(), |e| e.match_key))
+        },
+    },
+    Derived {
+        name: "phone",
+        comparator: Comparator::Levenshtein,
+        compute: |r, country| {
+            let raw = r.get("phone")?;
+            Some(normalize_phone(raw, country).map_or_else(|_| digits(raw), |p| p.e164))
+        },
+    },
+    Derived {
+        name: "job_title",
+        comparator: Comparator::JaroWinkler,
+        compute: |r, _| r.get("job_title").map(str::to_string),
+    },
+];
+
+/// Deduplicates the loaded table `kind` at `table`, writing `entities.csv`-style lineage and
+/// pairs to `entities_out` and `pairs_out`.
+pub fn dedup_table(
+    kind: TableKind,
+    table: &Path,
+    threshold: f64,
+    country: Country,
+    entities_out: &Path,
+    pairs_out: &Path,
+    out: &Output,
+) -> Result<DedupSummary, CliError> {
+    let started = Instant::now();
+    let spinner = out.count_bar(0, format!("dedup {kind}"));
+    let derived = match kind {
+        TableKind::Accounts => ACCOUNT_FIELDS,
+        TableKind::Contacts => CONTACT_FIELDS,
+        other => {
+            return Err(CliError::Usage(format!(
+                "{other} are not deduplicated; only accounts and contacts are"
+            )));
+        }
+    };
+    let (text, _) = read_table(table, None, None, Default::default())?;
+    let id = text.column_index(table, kind.id_column())?;
+    let mut columns = Vec::with_capacity(derived.len());
+    for d in derived {
+        let values = (0..text.len())
+            .map(|index| {
+                let row = Row {
+                    columns: &text.columns,
+                    values: &text.values,
+                    index,
+                };
+                (d.compute)(&row, country)
+            })
+            .collect();
+        columns.push((d.name.to_string(), values));
+    }
+    let records = Records::new(text.values[id].clone(), columns)?;
+    let fields = derived
+        .iter()
+        .map(|d| FieldSpec {
+            column: d.name.into(),
+            comparator: d.comparator,
+        })
+        .collect();
+    let params = DedupParams::new().fields(fields).threshold(threshold);
+    let result = deduplicate(&records, None, &params)?;
+    write_lineage(&records, &result, entities_out, pairs_out)?;
+    let model_out = entities_out.with_file_name(format!("{kind}_model.json"));
+    let model =
+        serde_json::json!({ "model": result.model, "stats": result.stats, "params": params });
+    std::fs::write(
+        &model_out,
+        serde_json::to_vec_pretty(&model).unwrap_or_default(),
+    )
+    .map_err(CliError::io(&model_out))?;
+    spinner.finish_and_clear();
+    Ok(DedupSummary {
+        table: kind.name().into(),
+        records: records.len(),
+        entities: result.stats.entities,
+        pairs: result.pairs.len(),
+        stats: result.stats,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Writes `entities.csv` (`id,entity_id`, every record once, input order) and `pairs.csv`
+/// (`id_a,id_b,match_probability`).
+pub fn write_lineage(
+    records: &Records,
+    result: &Dedup,
+    entities_out: &Path,
+    pairs_out: &Path,
+) -> Result<(), CliError> {
+    let quote = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    let mut text = String::from("id,entity_id\n");
+    for (i, entity) in result.entities.iter().enumerate() {
+        text.push_str(&format!("{},{}\n", quote(records.id(i)), quote(entity)));
+    }
+    std::fs::write(entities_out, text).map_err(CliError::io(entities_out))?;
+    let mut text = String::from("id_a,id_b,match_probability\n");
+    for p in &result.pairs {
+        text.push_str(&format!(
+            "{},{},{:.6}\n",
+            quote(&p.id_a),
+            quote(&p.id_b),
+            p.probability
+        ));
+    }
+    std::fs::write(pairs_out, text).map_err(CliError::io(pairs_out))
+}
+
+/// Prints what deduplication did, for people.
+pub fn print_dedup(out: &Output, s: &DedupSummary) {
+    out.line(format!(
+        "{}: {} records → {} entities ({} duplicates merged) in {:.2} s; {} candidate pairs, largest entity {}",
+        s.table,
+        count(s.records as u64),
+        count(s.entities as u64),
+        count((s.records - s.entities) as u64),
+        s.seconds,
+        count(s.stats.candidate_pairs),
+        s.stats.largest_entity
+    ));
+}
