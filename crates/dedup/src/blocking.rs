@@ -152,8 +152,9 @@ pub fn phonetic(key: &str) -> Option<String> {
     Some(out)
 }
 
-/// A rule's name, the position of its field, and its pairs.
-pub(crate) type RuleSample = (String, usize, Vec<(u32, u32)>);
+/// A rule's name, the position of its field, whether it was skipped as unselective, and its
+/// pairs.
+pub(crate) type RuleSample = (String, usize, bool, Vec<(u32, u32)>);
 
 /// Pairs to compare, and each rule's pairs to learn from.
 pub(crate) struct Candidates {
@@ -192,6 +193,7 @@ pub(crate) fn candidate_pairs(
         sessions.push((
             rule.name.clone(),
             rule.field,
+            r.report.skipped,
             own.iter().map(unpack).collect(),
         ));
         reports.push(r.report);
@@ -354,6 +356,6 @@ mod tests {
             c.reports.iter().map(|r| r.pairs).collect::<Vec<_>>(),
             [1, 3]
         );
-        assert_eq!(c.sessions[0].2, [(0, 1)]);
+        assert_eq!(c.sessions[0].3, [(0, 1)]);
     }
 }

@@ -194,12 +194,13 @@ pub fn deduplicate(
         patterns
     };
     let candidate_patterns = count(&vectors);
-    let training_pairs: u64 = sessions.iter().map(|s| s.2.len() as u64).sum();
+    let training_pairs: u64 = sessions.iter().map(|s| s.3.len() as u64).sum();
     let sessions: Vec<Session> = sessions
         .into_iter()
-        .map(|(rule, masked, pairs)| Session {
+        .map(|(rule, masked, unselective, pairs)| Session {
             rule,
             masked,
+            unselective,
             patterns: count(&compare_all(&fields, &pairs)),
         })
         .collect();

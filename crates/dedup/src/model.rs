@@ -81,12 +81,18 @@ pub struct TrainingSession {
     pub iterations: usize,
     /// Whether EM converged.
     pub converged: bool,
+    /// Whether its estimates were used: a session on an unselective key that finds mostly
+    /// matches, or one that finds more matching pairs than there are records, is degenerate
+    /// and left out.
+    pub used: bool,
 }
 
 /// The pairs of one blocking rule, as comparison patterns with counts.
 pub(crate) struct Session {
     pub rule: String,
     pub masked: usize,
+    /// Whether the rule was too unselective to compare (its pairs are a window sample).
+    pub unselective: bool,
     pub patterns: BTreeMap<Vec<u8>, u64>,
 }
 
@@ -237,9 +243,15 @@ impl Model {
                 false,
                 params.max_iterations,
             );
-            let expected_matches = run.lambda * pairs;
+            // Most pairs of a key too common to block on are non-matches: if EM says otherwise,
+            // it has found another population (records of one place, colleagues) that
+            // correlated fields make look alike, and the session is not used.
+            // Likewise a session that finds more matching pairs than there are records.
+            let degenerate =
+                (session.unselective && run.lambda > 0.5) || run.lambda * pairs > n as f64;
+            let expected_matches = if degenerate { 0.0 } else { run.lambda * pairs };
             for (f, m) in run.m.iter().enumerate() {
-                if f != session.masked {
+                if f != session.masked && !degenerate {
                     sums[f]
                         .iter_mut()
                         .zip(m)
@@ -254,6 +266,7 @@ impl Model {
                 lambda: run.lambda,
                 iterations: run.iterations,
                 converged: run.converged,
+                used: !degenerate,
             });
         }
         let m: Vec<Vec<f64>> = sums
@@ -400,6 +413,7 @@ mod tests {
             .map(|masked| Session {
                 rule: format!("rule{masked}"),
                 masked,
+                unselective: false,
                 patterns: patterns.clone(),
             })
             .collect();

@@ -96,19 +96,9 @@ const ACCOUNT_FIELDS: &[Derived] = &[
         compute: |r, _| r.get("postal_code").map(|p| p.replace(' ', "")),
     },
     Derived {
-        name: "city",
-        comparator: Comparator::JaroWinkler,
-        compute: |r, _| r.get("city").map(str::to_string),
-    },
-    Derived {
         name: "website",
         comparator: Comparator::Exact,
         compute: |r, _| r.get("website").map(web_domain).filter(|d| !d.is_empty()),
-    },
-    Derived {
-        name: "sector_code",
-        comparator: Comparator::Exact,
-        compute: |r, _| r.get("sector_code").map(str::to_string),
     },
 ];
 
