@@ -61,6 +61,20 @@ pub(crate) fn convert_column(
     rules: &TextRules<'_>,
 ) -> (ArrayRef, Vec<BadValue>) {
     let n = rows.len();
+    let passthrough = matches!(
+        ty,
+        ColumnType::Integer
+            | ColumnType::Number
+            | ColumnType::Date
+            | ColumnType::Timestamp
+            | ColumnType::Boolean
+    );
+    if let Some(array) = rows
+        .typed_column(col)
+        .filter(|a| passthrough && a.data_type() == &ty.data_type())
+    {
+        return (array.clone(), Vec::new());
+    }
     let mut bad = Vec::new();
     let decimal = if rows.is_typed(col) {
         b'.'

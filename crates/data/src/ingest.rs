@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::convert::{TextRules, convert_column};
 use crate::files::{format_of, resolve_inputs};
 use crate::mapping::{Mapping, normalize_name, resolve};
-use crate::read::{Detected, TextRows, open};
+use crate::read::{Detected, SourceReader, TextRows, open};
 use crate::{DataError, Reject, RejectReason, RejectsWriter};
 
 /// Lineage columns added to every canonical table: where each row came from.
@@ -180,6 +180,10 @@ pub fn output_schema(kind: TableKind, kept: &[String]) -> SchemaRef {
     Arc::new(Schema::new(fields))
 }
 
+/// What the reading thread sends: a batch (none at the end), the rows it rejected, and how far
+/// it got.
+type ReadBatch = Result<(Option<Box<dyn TextRows>>, Vec<Reject>, u64), DataError>;
+
 struct TableState {
     kind: TableKind,
     schema: SchemaRef,
@@ -211,28 +215,48 @@ impl TableState {
         let shown = path.strip_prefix(base).unwrap_or(path).to_path_buf();
         let rules = TextRules::new(spec);
         let mut loaded = 0u64;
-        let mut rejects = Vec::new();
-        while let Some(rows) = reader.next_batch(&mut rejects)? {
-            let batch = self.convert_batch(
-                &*rows,
-                &mapping,
-                &rules,
-                &source.name,
-                &shown,
-                path,
-                &mut rejects,
-            )?;
-            loaded += batch.num_rows() as u64;
-            if batch.num_rows() > 0 {
-                writer.write(&batch).map_err(|e| DataError::Parquet {
-                    path: path.to_path_buf(),
-                    message: e.to_string(),
-                })?;
+        // The next batch is read on another thread while this one is converted and written.
+        let reader = std::thread::scope(|scope| -> Result<Box<dyn SourceReader>, DataError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<ReadBatch>(1);
+            let read = scope.spawn(move || {
+                loop {
+                    let mut rejects = Vec::new();
+                    let next = reader.next_batch(&mut rejects);
+                    let done = !matches!(next, Ok(Some(_)));
+                    let sent = tx.send(next.map(|rows| (rows, rejects, reader.progress())));
+                    if done || sent.is_err() {
+                        break;
+                    }
+                }
+                reader
+            });
+            for message in rx {
+                let (rows, mut rejects, done) = message?;
+                if let Some(rows) = rows {
+                    let batch = self.convert_batch(
+                        &*rows,
+                        &mapping,
+                        &rules,
+                        &source.name,
+                        &shown,
+                        path,
+                        &mut rejects,
+                    )?;
+                    loaded += batch.num_rows() as u64;
+                    if batch.num_rows() > 0 {
+                        writer.write(&batch).map_err(|e| DataError::Parquet {
+                            path: path.to_path_buf(),
+                            message: e.to_string(),
+                        })?;
+                    }
+                }
+                self.flush_rejects(&mut rejects, &shown, rejects_out)?;
+                progress(Progress::Advance(done));
             }
-            self.flush_rejects(&mut rejects, &shown, rejects_out)?;
-            progress(Progress::Advance(reader.progress()));
-        }
-        self.flush_rejects(&mut rejects, &shown, rejects_out)?;
+            read.join().map_err(|_| {
+                DataError::Internal(format!("the reader of {} panicked", path.display()))
+            })
+        })?;
         progress(Progress::Advance(reader.progress_total()));
         Ok(FileSummary {
             source: source.name.clone(),

@@ -21,7 +21,7 @@ use crate::{DataError, Reject};
 pub(crate) const BATCH_ROWS: usize = 65_536;
 
 /// A batch of rows as text cells.
-pub(crate) trait TextRows: Sync {
+pub(crate) trait TextRows: Send + Sync {
     /// Number of rows.
     fn len(&self) -> usize;
     /// Physical line (CSV, NDJSON) or row number (Parquet) of a row, 1-based.
@@ -32,6 +32,11 @@ pub(crate) trait TextRows: Sync {
     /// which case numbers always use a decimal point.
     fn is_typed(&self, _col: usize) -> bool {
         false
+    }
+    /// A typed source column as read (Parquet), to be used as it is when it already has the
+    /// canonical type.
+    fn typed_column(&self, _col: usize) -> Option<&arrow_array::ArrayRef> {
+        None
     }
 }
 

@@ -1,12 +1,16 @@
-//! Newline-delimited JSON: one object per line. Columns are the keys seen in the first
-//! batch, in order of first appearance; nested objects and arrays are kept as JSON text.
+//! Newline-delimited JSON: one object per line. Columns are the keys seen in the first batch
+//! (65,536 lines), in key order; nested objects and arrays are kept as their JSON text.
+//! Lines are read sequentially and parsed in parallel, without copying values that need no
+//! unescaping.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use rayon::prelude::*;
+use serde_json::value::RawValue;
 
 use super::{BATCH_ROWS, SourceReader, TextRows};
 use crate::rejects::excerpt;
@@ -17,8 +21,8 @@ pub(crate) struct NdjsonReader {
     reader: BufReader<File>,
     columns: Vec<String>,
     index: HashMap<String, usize>,
-    /// The first batch, read at open time to learn the columns.
-    pending: Option<(JsonRows, Vec<Reject>)>,
+    /// The first batch, parsed at open time to learn the columns.
+    pending: Option<(Vec<Parsed>, Vec<u64>)>,
     line: u64,
     offset: u64,
     total: u64,
@@ -26,8 +30,8 @@ pub(crate) struct NdjsonReader {
     done: bool,
 }
 
-/// A parsed line: its number and its object.
-type LineObject = (u64, Map<String, Value>);
+/// A line's keys and values as text, or why it is not an object and the start of the line.
+type Parsed = Result<Vec<(String, Option<String>)>, (String, String)>;
 
 struct JsonRows {
     width: usize,
@@ -49,14 +53,31 @@ impl TextRows for JsonRows {
     }
 }
 
-fn text_of(value: Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(s) => Some(s),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        other => Some(other.to_string()),
+/// The text of a JSON value: strings unescaped, `null` as missing, anything else as written.
+fn text_of(raw: &RawValue) -> Option<String> {
+    let text = raw.get();
+    if text.starts_with('"') {
+        serde_json::from_str::<Cow<'_, str>>(text)
+            .ok()
+            .map(Cow::into_owned)
+    } else if text == "null" {
+        None
+    } else {
+        Some(text.to_string())
     }
+}
+
+fn parse_line(line: &[u8]) -> Parsed {
+    let object: BTreeMap<Cow<'_, str>, &RawValue> = serde_json::from_slice(line).map_err(|e| {
+        (
+            e.to_string(),
+            excerpt(String::from_utf8_lossy(line).trim_end()),
+        )
+    })?;
+    Ok(object
+        .into_iter()
+        .map(|(k, v)| (k.into_owned(), text_of(v)))
+        .collect())
 }
 
 impl NdjsonReader {
@@ -75,32 +96,35 @@ impl NdjsonReader {
             rows_seen: 0,
             done: false,
         };
-        let objects = this.read_objects()?;
-        for (_, object) in &objects.0 {
-            for key in object.keys() {
-                if !this.index.contains_key(key) {
-                    this.index.insert(key.clone(), this.columns.len());
-                    this.columns.push(key.clone());
-                }
-            }
-        }
+        let (parsed, lines) = this.read_parsed()?;
+        let keys: BTreeSet<&str> = parsed
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        this.columns = keys.into_iter().map(str::to_string).collect();
+        this.index = this
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect();
         if this.columns.is_empty() {
             return Err(DataError::Empty {
                 path: path.to_path_buf(),
             });
         }
-        let rows = this.to_rows(objects.0);
-        this.pending = Some((rows, objects.1));
+        this.pending = Some((parsed, lines));
         Ok(this)
     }
 
-    /// Reads up to a batch of lines as objects; lines that are not objects become rejects.
-    fn read_objects(&mut self) -> Result<(Vec<LineObject>, Vec<Reject>), DataError> {
-        let mut objects = Vec::new();
-        let mut rejects = Vec::new();
-        let mut buf = Vec::new();
-        while objects.len() < BATCH_ROWS {
-            buf.clear();
+    /// Reads up to a batch of non-blank lines and parses them in parallel.
+    fn read_parsed(&mut self) -> Result<(Vec<Parsed>, Vec<u64>), DataError> {
+        let mut raw: Vec<Vec<u8>> = Vec::with_capacity(BATCH_ROWS.min(4096));
+        let mut lines = Vec::with_capacity(BATCH_ROWS.min(4096));
+        while raw.len() < BATCH_ROWS {
+            let mut buf = Vec::with_capacity(256);
             let n = self
                 .reader
                 .read_until(b'\n', &mut buf)
@@ -114,41 +138,44 @@ impl NdjsonReader {
             if buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            self.rows_seen += 1;
-            match serde_json::from_slice::<Map<String, Value>>(&buf) {
-                Ok(object) => objects.push((self.line, object)),
-                Err(e) => rejects.push(Reject {
-                    file: self.path.clone(),
-                    line: self.line,
-                    column: String::new(),
-                    value: excerpt(String::from_utf8_lossy(&buf).trim_end()),
-                    reason: RejectReason::NotJsonObject {
-                        detail: e.to_string(),
-                    },
-                }),
-            }
+            raw.push(buf);
+            lines.push(self.line);
         }
-        Ok((objects, rejects))
+        self.rows_seen += raw.len() as u64;
+        let parsed = raw.par_iter().map(|l| parse_line(l)).collect();
+        Ok((parsed, lines))
     }
 
-    fn to_rows(&self, objects: Vec<LineObject>) -> JsonRows {
+    /// Lays parsed lines out as rows; lines that are not objects become rejects.
+    fn to_rows(&self, parsed: Vec<Parsed>, lines: Vec<u64>, rejects: &mut Vec<Reject>) -> JsonRows {
         let width = self.columns.len();
-        let mut cells = vec![None; objects.len() * width];
-        let mut lines = Vec::with_capacity(objects.len());
-        for (row, (line, object)) in objects.into_iter().enumerate() {
-            lines.push(line);
-            for (key, value) in object {
-                // Columns are the keys of the first batch (65,536 lines); a key that first
-                // appears later has no column and is not loaded.
-                if let Some(&col) = self.index.get(&key) {
-                    cells[row * width + col] = text_of(value);
+        let mut cells = Vec::with_capacity(parsed.len() * width);
+        let mut kept = Vec::with_capacity(parsed.len());
+        for (result, line) in parsed.into_iter().zip(lines) {
+            match result {
+                Ok(values) => {
+                    let start = cells.len();
+                    cells.resize(start + width, None);
+                    for (key, value) in values {
+                        if let Some(&col) = self.index.get(&key) {
+                            cells[start + col] = value;
+                        }
+                    }
+                    kept.push(line);
                 }
+                Err((detail, value)) => rejects.push(Reject {
+                    file: self.path.clone(),
+                    line,
+                    column: String::new(),
+                    value,
+                    reason: RejectReason::NotJsonObject { detail },
+                }),
             }
         }
         JsonRows {
             width,
             cells,
-            lines,
+            lines: kept,
         }
     }
 }
@@ -162,16 +189,13 @@ impl SourceReader for NdjsonReader {
         &mut self,
         rejects: &mut Vec<Reject>,
     ) -> Result<Option<Box<dyn TextRows>>, DataError> {
-        if let Some((rows, first_rejects)) = self.pending.take() {
-            rejects.extend(first_rejects);
-            return Ok(Some(Box::new(rows)));
-        }
-        if self.done {
-            return Ok(None);
-        }
-        let (objects, new_rejects) = self.read_objects()?;
-        rejects.extend(new_rejects);
-        Ok(Some(Box::new(self.to_rows(objects))))
+        let (parsed, lines) = match self.pending.take() {
+            Some(first) => first,
+            None if self.done => return Ok(None),
+            None => self.read_parsed()?,
+        };
+        let rows = self.to_rows(parsed, lines, rejects);
+        Ok(Some(Box::new(rows)))
     }
 
     fn rows_seen(&self) -> u64 {

@@ -1,12 +1,15 @@
-//! Parquet files, read by record batches. Text columns are used as they are; typed columns
-//! (numbers, dates, timestamps, booleans) are rendered as text by Arrow's cast so that they go
-//! through the same coercion and checks as every other source. Line numbers are row numbers.
+//! Parquet files, read by record batches. A typed column (numbers, dates, timestamps,
+//! booleans) that already has the canonical column's type is taken as it is; any other column
+//! is rendered as text by Arrow's cast and goes through the same coercion and checks as every
+//! other source. Line numbers are row numbers.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, StringArray};
+use arrow_array::{Array, ArrayRef, StringArray};
+use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 
@@ -25,8 +28,33 @@ pub(crate) struct ParquetReader {
 struct ParquetRows {
     first_row: u64,
     len: usize,
-    columns: Vec<StringArray>,
+    /// The columns as read.
+    columns: Vec<ArrayRef>,
+    /// The same columns as text, rendered on first use.
+    text: Vec<OnceLock<StringArray>>,
     typed: Vec<bool>,
+}
+
+impl ParquetRows {
+    fn text(&self, col: usize) -> &StringArray {
+        self.text[col].get_or_init(|| {
+            let column = &self.columns[col];
+            match arrow_cast::cast(column, &DataType::Utf8) {
+                Ok(text) => text.as_string::<i32>().clone(),
+                // Types without a cast to text (structs, maps) are rendered by Arrow's display.
+                Err(_) => {
+                    let formatter =
+                        ArrayFormatter::try_new(column.as_ref(), &FormatOptions::default());
+                    (0..column.len())
+                        .map(|i| {
+                            let f = formatter.as_ref().ok()?;
+                            column.is_valid(i).then(|| f.value(i).to_string())
+                        })
+                        .collect()
+                }
+            }
+        })
+    }
 }
 
 impl TextRows for ParquetRows {
@@ -39,12 +67,16 @@ impl TextRows for ParquetRows {
     }
 
     fn cell(&self, row: usize, col: usize) -> Option<&str> {
-        let column = &self.columns[col];
+        let column = self.text(col);
         column.is_valid(row).then(|| column.value(row))
     }
 
     fn is_typed(&self, col: usize) -> bool {
         self.typed[col]
+    }
+
+    fn typed_column(&self, col: usize) -> Option<&ArrayRef> {
+        self.typed[col].then(|| &self.columns[col])
     }
 }
 
@@ -100,15 +132,11 @@ impl SourceReader for ParquetReader {
             path: self.path.clone(),
             message: e.to_string(),
         })?;
-        let mut columns = Vec::with_capacity(batch.num_columns());
-        for column in batch.columns() {
-            let text = arrow_cast::cast(column, &DataType::Utf8)?;
-            columns.push(text.as_string::<i32>().clone());
-        }
         let rows = ParquetRows {
             first_row: self.rows_seen + 1,
             len: batch.num_rows(),
-            columns,
+            columns: batch.columns().to_vec(),
+            text: (0..batch.num_columns()).map(|_| OnceLock::new()).collect(),
             typed: self.typed.clone(),
         };
         self.rows_seen += batch.num_rows() as u64;
