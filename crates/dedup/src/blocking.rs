@@ -248,7 +248,8 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePa
     if expected > budget {
         report.pairs = expected as u64;
         report.skipped = true;
-        // Not compared, but a sample for learning: each record with its next neighbours.
+        // Not compared, but a sample for learning: each record with its next neighbours, at
+        // most `u_sample_pairs` of them.
         let mut training = Vec::new();
         for block in keyed.chunk_by(|x, y| x.0 == y.0) {
             report.largest_block = report.largest_block.max(block.len());
@@ -257,6 +258,12 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePa
                     training.push(pair(x.2, y.2));
                 }
             }
+        }
+        // EM needs a sample, not every pair: keep an evenly spaced subset.
+        let cap = params.u_sample_pairs;
+        if training.len() > cap {
+            let step = training.len().div_ceil(cap);
+            training = training.into_iter().step_by(step).collect();
         }
         return RulePairs {
             candidates: Vec::new(),
