@@ -178,12 +178,38 @@ impl Field {
     }
 }
 
-/// Chooses fields and comparators from column names and values, skipping the id column and
-/// columns that are almost empty.
+/// Whether a column refers to another table (`Company ID`, `account_id`, `CustomerId`): people
+/// of one company share it, so it is no evidence that two records are the same person.
+fn is_reference(name: &str) -> bool {
+    let key = cible_core::text::fold_key(name, ' ');
+    let words: Vec<&str> = key.split(' ').collect();
+    let camel_id = name.ends_with("Id") || name.ends_with("ID");
+    let id = words
+        .iter()
+        .any(|w| *w == "id" || *w == "no" || *w == "ref")
+        || camel_id;
+    let other = [
+        "account",
+        "company",
+        "customer",
+        "client",
+        "org",
+        "organisation",
+        "organization",
+        "societe",
+        "compte",
+        "entreprise",
+        "parent",
+    ];
+    id && words.iter().any(|w| other.iter().any(|o| w.starts_with(o)))
+}
+
+/// Chooses fields and comparators from column names and values, skipping the id column,
+/// references to other tables and columns that are almost empty.
 pub fn choose_fields(records: &Records, id_column: Option<&str>) -> Vec<FieldSpec> {
     let mut fields = Vec::new();
     for (name, values) in records.columns.iter().zip(&records.values) {
-        if Some(name.as_str()) == id_column {
+        if Some(name.as_str()) == id_column || is_reference(name) {
             continue;
         }
         let keys: Vec<String> = values
@@ -286,6 +312,8 @@ mod tests {
             ids,
             vec![
                 ("id".into(), make(&|i| i.to_string())),
+                ("Company ID".into(), make(&|i| format!("C{}", i / 3))),
+                ("accountId".into(), make(&|i| format!("A{}", i / 3))),
                 ("email".into(), make(&|i| format!("p{i}@x.fr"))),
                 (
                     "surname".into(),
