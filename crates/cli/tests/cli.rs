@@ -53,8 +53,35 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     ] {
         assert!(run_dir.join(file).exists(), "{file}");
     }
+    // Deduplication: every loaded account and contact in exactly one entity, scored against the
+    // planted pairs.
+    for (table, t) in ["accounts", "contacts"].iter().zip(tables) {
+        let entities =
+            std::fs::read_to_string(run_dir.join(format!("entities/{table}.csv"))).unwrap();
+        let ids: Vec<&str> = entities
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(
+            ids.len() as u64,
+            t["rows_loaded"].as_u64().unwrap(),
+            "{table}"
+        );
+        let unique: std::collections::HashSet<&str> = ids.iter().copied().collect();
+        assert_eq!(unique.len(), ids.len(), "{table}: a record in two entities");
+        let score = &json["duplicates_vs_truth"][*table];
+        assert!(score["recall"].as_f64().unwrap() >= 0.8, "{table}: {score}");
+    }
     let record: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(run_dir.join("run.json")).unwrap()).unwrap();
+    let stages: Vec<&str> = record["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["ingest", "dedup"]);
     let inputs = record["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 4);
     assert!(

@@ -101,7 +101,12 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         args.out.display()
     ));
     out.json(
-        &serde_json::json!({ "generated": generated, "run": outcome, "rejects_vs_truth": score }),
+        &serde_json::json!({
+            "generated": generated,
+            "run": outcome,
+            "rejects_vs_truth": score,
+            "duplicates_vs_truth": duplicates.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+        }),
     );
     if score.missed > 0 || score.unexpected > 0 {
         return Err(CliError::CheckFailed(format!(
