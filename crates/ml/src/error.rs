@@ -1,0 +1,194 @@
+//! The crate's one error type, grouped by whose fault it is.
+
+use thiserror::Error;
+
+/// Whose fault an [`Error`](enum@Error) is, so that the CLI can map it to an exit code and the server to an
+/// HTTP status (the same split as `cible_core::ErrorKind`, which this crate does not depend on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input data or a parameter is wrong; the message says how to fix it.
+    Input,
+    /// A bug in cible-ml: the message says so and should be reported.
+    Internal,
+}
+
+/// Everything that can go wrong in cible-ml.
+///
+/// Every variant carries structured fields; its message names the thing at fault and the fix.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A value of the input matrix is NaN or infinite.
+    #[error(
+        "row {row}, column {column}: value {value} is not finite; impute or drop missing values first"
+    )]
+    NotFinite {
+        /// Zero-based row of the first offending value.
+        row: usize,
+        /// Zero-based column of the first offending value.
+        column: usize,
+        /// The offending value (NaN, inf or -inf).
+        value: f64,
+    },
+    /// The length of a data buffer does not match the shape it was given.
+    #[error("data has {len} values but a {rows} × {cols} matrix needs {expected}")]
+    Shape {
+        /// Number of values supplied.
+        len: usize,
+        /// Requested number of rows.
+        rows: usize,
+        /// Requested number of columns.
+        cols: usize,
+        /// `rows * cols`, or `usize::MAX` when that overflows.
+        expected: usize,
+    },
+    /// Rows of different lengths were given to build a matrix.
+    #[error("row {row} has {found} values but row 0 has {expected}; all rows need the same length")]
+    RaggedRows {
+        /// Zero-based index of the first row whose length differs from row 0's.
+        row: usize,
+        /// Length of row 0.
+        expected: usize,
+        /// Length of the offending row.
+        found: usize,
+    },
+    /// The input has no rows or no columns.
+    #[error(
+        "{what} is empty ({rows} rows × {cols} columns); it needs at least one row and one column"
+    )]
+    Empty {
+        /// What was empty (`"the data"`, `"the new data"`).
+        what: &'static str,
+        /// Number of rows.
+        rows: usize,
+        /// Number of columns.
+        cols: usize,
+    },
+    /// A parameter is out of its valid range.
+    #[error("invalid parameter `{name}` = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter's name as the user writes it (`k`, `n_init`, `tol`).
+        name: &'static str,
+        /// The value given, as written.
+        value: String,
+        /// What the value must be.
+        reason: String,
+    },
+    /// The data has fewer rows than an algorithm needs for the parameters given.
+    #[error("{what} needs at least {needed} rows; the data has {rows}")]
+    TooFewRows {
+        /// What needs the rows (`"k-means with k = 5"`).
+        what: String,
+        /// Rows needed.
+        needed: usize,
+        /// Rows available.
+        rows: usize,
+    },
+    /// Two inputs that must have the same number of columns do not.
+    #[error("{what} has {found} columns but {expected} were expected")]
+    ColumnMismatch {
+        /// The input at fault (`"the new data"`, `"the initial centroids"`).
+        what: &'static str,
+        /// Columns expected.
+        expected: usize,
+        /// Columns found.
+        found: usize,
+    },
+    /// A per-row input (labels, sample weights) does not have one entry per row.
+    #[error("{what} has {found} entries but the data has {rows} rows")]
+    LengthMismatch {
+        /// The input at fault (`"labels"`, `"sample weights"`).
+        what: &'static str,
+        /// Entries expected: the number of rows.
+        rows: usize,
+        /// Entries found.
+        found: usize,
+    },
+    /// A sample weight is negative or not finite, or all weights are zero.
+    #[error("sample weight {index} = {value}: {reason}")]
+    InvalidWeight {
+        /// Zero-based row of the weight (0 when the problem is the sum).
+        index: usize,
+        /// The offending value (or the sum).
+        value: f64,
+        /// What weights must be.
+        reason: &'static str,
+    },
+    /// A metric is undefined for this number of distinct labels.
+    #[error("{metric} needs between 2 and n - 1 = {max} distinct labels; the labels have {found}")]
+    LabelCount {
+        /// The metric (`"silhouette"`).
+        metric: &'static str,
+        /// Distinct labels found.
+        found: usize,
+        /// Largest number of labels allowed (`n_samples - 1`).
+        max: usize,
+    },
+    /// A bug in cible-ml.
+    #[error("internal error (a bug in cible-ml, please report it): {detail}")]
+    Internal {
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+impl Error {
+    /// Whose fault the error is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Internal { .. } => ErrorKind::Internal,
+            _ => ErrorKind::Input,
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidParameter`].
+    pub(crate) fn param(
+        name: &'static str,
+        value: impl ToString,
+        reason: impl Into<String>,
+    ) -> Self {
+        Error::InvalidParameter {
+            name,
+            value: value.to_string(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`](enum@Error).
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_finite_message_names_row_column_and_fix() {
+        let e = Error::NotFinite {
+            row: 17,
+            column: 3,
+            value: f64::NAN,
+        };
+        assert_eq!(
+            e.to_string(),
+            "row 17, column 3: value NaN is not finite; impute or drop missing values first"
+        );
+        assert_eq!(e.kind(), ErrorKind::Input);
+    }
+
+    #[test]
+    fn invalid_parameter_message() {
+        let e = Error::param("k", 1, "must be at least 2");
+        assert_eq!(
+            e.to_string(),
+            "invalid parameter `k` = 1: must be at least 2"
+        );
+    }
+
+    #[test]
+    fn internal_errors_say_they_are_bugs() {
+        let e = Error::Internal { detail: "x".into() };
+        assert_eq!(e.kind(), ErrorKind::Internal);
+        assert!(e.to_string().contains("a bug in cible-ml"));
+    }
+}

@@ -1,0 +1,226 @@
+//! Elkan's accelerated k-means: the same iterations as Lloyd's, skipping distance
+//! computations that the triangle inequality proves useless (scikit-learn's
+//! `_kmeans_single_elkan`). Memory: one upper bound per row and `k` lower bounds per row.
+
+use rayon::prelude::*;
+
+use super::Data;
+use super::lloyd::{GROUP, Sums, inertia, update_centers};
+use crate::matrix::{Float, squared_distance};
+
+#[inline]
+fn dist<F: Float>(a: &[F], b: &[F]) -> F {
+    squared_distance(a, b).sqrt()
+}
+
+/// Half the distance between every pair of centroids (`k × k`), and for each centroid half the
+/// distance to its nearest other centroid.
+fn half_distances<F: Float>(centers: &[F], k: usize, d: usize) -> (Vec<F>, Vec<F>) {
+    let half = F::from_f64(0.5);
+    let mut h = vec![F::ZERO; k * k];
+    for i in 0..k {
+        for j in 0..i {
+            let v = dist(&centers[i * d..(i + 1) * d], &centers[j * d..(j + 1) * d]) * half;
+            h[i * k + j] = v;
+            h[j * k + i] = v;
+        }
+    }
+    let next = (0..k)
+        .map(|j| {
+            (0..k)
+                .filter(|&i| i != j)
+                .map(|i| h[i * k + j])
+                .fold(F::INFINITY, |a, b| if b < a { b } else { a })
+        })
+        .collect();
+    (h, next)
+}
+
+/// State of the bounds: the label, upper bound and `k` lower bounds of every row.
+struct Bounds<F> {
+    labels: Vec<usize>,
+    upper: Vec<F>,
+    lower: Vec<F>,
+}
+
+/// Exact nearest centroid of every row, skipping centroids that the half distances exclude.
+fn init_bounds<F: Float>(data: &Data<F>, centers: &[F], k: usize, half: &[F]) -> Bounds<F> {
+    let (n, d) = (data.n, data.d);
+    let mut b = Bounds {
+        labels: vec![0; n],
+        upper: vec![F::ZERO; n],
+        lower: vec![F::ZERO; n * k],
+    };
+    b.labels
+        .par_chunks_mut(GROUP)
+        .zip(b.upper.par_chunks_mut(GROUP))
+        .zip(b.lower.par_chunks_mut(GROUP * k))
+        .enumerate()
+        .for_each(|(g, ((labels, upper), lower))| {
+            for (r, ((label, up), low)) in labels
+                .iter_mut()
+                .zip(upper.iter_mut())
+                .zip(lower.chunks_exact_mut(k))
+                .enumerate()
+            {
+                let row = data.row(g * GROUP + r);
+                let mut best = 0;
+                let mut min_dist = dist(row, &centers[..d]);
+                low[0] = min_dist;
+                for j in 1..k {
+                    if min_dist > half[best * k + j] {
+                        let dj = dist(row, &centers[j * d..(j + 1) * d]);
+                        low[j] = dj;
+                        if dj < min_dist {
+                            min_dist = dj;
+                            best = j;
+                        }
+                    }
+                }
+                *label = best;
+                *up = min_dist;
+            }
+        });
+    b
+}
+
+/// One Elkan pass: reassigns rows whose bounds allow a closer centroid, and when `update`
+/// returns the weighted sums for the next centroids.
+fn iterate<F: Float>(
+    data: &Data<F>,
+    centers: &[F],
+    half: &[F],
+    next: &[F],
+    b: &mut Bounds<F>,
+    update: bool,
+) -> Sums {
+    let d = data.d;
+    let k = centers.len() / d;
+    let partials: Vec<Sums> = b
+        .labels
+        .par_chunks_mut(GROUP)
+        .zip(b.upper.par_chunks_mut(GROUP))
+        .zip(b.lower.par_chunks_mut(GROUP * k))
+        .enumerate()
+        .map(|(g, ((labels, upper), lower))| {
+            let mut sums = if update {
+                Sums::zeros(k, d)
+            } else {
+                Sums::zeros(0, 0)
+            };
+            for (r, ((label_out, up), low)) in labels
+                .iter_mut()
+                .zip(upper.iter_mut())
+                .zip(lower.chunks_exact_mut(k))
+                .enumerate()
+            {
+                let i = g * GROUP + r;
+                let row = data.row(i);
+                let mut label = *label_out;
+                let mut upper_bound = *up;
+                // Unless the nearest other centroid is provably farther, look for a closer one.
+                if next[label] < upper_bound {
+                    let mut tight = false;
+                    for j in 0..k {
+                        if j != label && upper_bound > low[j] && upper_bound > half[label * k + j] {
+                            if !tight {
+                                upper_bound = dist(row, &centers[label * d..(label + 1) * d]);
+                                low[label] = upper_bound;
+                                tight = true;
+                            }
+                            if upper_bound > low[j] && upper_bound > half[label * k + j] {
+                                let dj = dist(row, &centers[j * d..(j + 1) * d]);
+                                low[j] = dj;
+                                if dj < upper_bound {
+                                    label = j;
+                                    upper_bound = dj;
+                                }
+                            }
+                        }
+                    }
+                    if label != *label_out {
+                        sums.changed += 1;
+                    }
+                    *label_out = label;
+                    *up = upper_bound;
+                }
+                if update {
+                    sums.add_row(label, row, data.w[i]);
+                }
+            }
+            sums
+        })
+        .collect();
+    let mut total = if update {
+        Sums::zeros(k, d)
+    } else {
+        Sums::zeros(0, 0)
+    };
+    for p in &partials {
+        total.merge(p);
+    }
+    total
+}
+
+/// Loosens the bounds by how far each centroid moved.
+fn shift_bounds<F: Float>(b: &mut Bounds<F>, shift: &[F]) {
+    let k = shift.len();
+    b.labels
+        .par_iter()
+        .zip(b.upper.par_iter_mut())
+        .zip(b.lower.par_chunks_mut(k))
+        .for_each(|((&label, up), low)| {
+            *up += shift[label];
+            for (l, &s) in low.iter_mut().zip(shift) {
+                let v = *l - s;
+                *l = if v < F::ZERO { F::ZERO } else { v };
+            }
+        });
+}
+
+/// Elkan's algorithm from `centers`, with the same stopping rules as Lloyd's.
+pub(super) fn run<F: Float>(
+    data: &Data<F>,
+    mut centers: Vec<F>,
+    max_iter: usize,
+    tol: f64,
+) -> super::Run<F> {
+    let d = data.d;
+    let k = centers.len() / d;
+    let (mut half, mut next) = half_distances(&centers, k, d);
+    let mut b = init_bounds(data, &centers, k, &half);
+    let mut strict = false;
+    let mut converged = false;
+    let mut n_iter = 0;
+    for iter in 0..max_iter {
+        n_iter += 1;
+        let sums = iterate(data, &centers, &half, &next, &mut b, true);
+        // The first pass is compared with "no labels yet", so it never counts as converged.
+        let changed = if iter == 0 { data.n } else { sums.changed };
+        let (new_centers, shift) = update_centers(data, &centers, &b.labels, sums);
+        shift_bounds(&mut b, &shift);
+        centers = new_centers;
+        (half, next) = half_distances(&centers, k, d);
+        if changed == 0 {
+            strict = true;
+            converged = true;
+            break;
+        }
+        let shift_tot: f64 = shift.iter().map(|s| s.to_f64() * s.to_f64()).sum();
+        if shift_tot <= tol {
+            converged = true;
+            break;
+        }
+    }
+    if !strict {
+        iterate(data, &centers, &half, &next, &mut b, false);
+    }
+    let inertia = inertia(data, &centers, &b.labels);
+    super::Run {
+        centers,
+        labels: b.labels,
+        inertia,
+        n_iter,
+        converged,
+    }
+}

@@ -1,0 +1,274 @@
+//! Lloyd iterations: blocked nearest-centroid assignment and weighted centroid update.
+//!
+//! Rows are processed in groups of [`GROUP`] rows in parallel; each group's partial sums are
+//! combined in group order, so results do not depend on the number of threads.
+
+use rayon::prelude::*;
+
+use super::Data;
+use crate::matrix::{Float, squared_distance};
+
+/// Rows per unit of parallel work and per partial sum.
+pub(super) const GROUP: usize = 4096;
+
+/// Weighted per-cluster sums of the rows assigned to each cluster.
+pub(super) struct Sums {
+    /// `k × d` sums of `weight × row`.
+    pub sums: Vec<f64>,
+    /// Total weight per cluster.
+    pub weights: Vec<f64>,
+    /// Rows whose label changed.
+    pub changed: usize,
+}
+
+impl Sums {
+    pub(super) fn zeros(k: usize, d: usize) -> Self {
+        Sums {
+            sums: vec![0.0; k * d],
+            weights: vec![0.0; k],
+            changed: 0,
+        }
+    }
+
+    pub(super) fn add_row<F: Float>(&mut self, label: usize, row: &[F], w: f64) {
+        let d = row.len();
+        self.weights[label] += w;
+        for (s, &v) in self.sums[label * d..(label + 1) * d].iter_mut().zip(row) {
+            *s += v.to_f64() * w;
+        }
+    }
+
+    /// Adds `other` to `self`, cluster by cluster.
+    pub(super) fn merge(&mut self, other: &Sums) {
+        self.sums
+            .iter_mut()
+            .zip(&other.sums)
+            .for_each(|(a, b)| *a += b);
+        self.weights
+            .iter_mut()
+            .zip(&other.weights)
+            .for_each(|(a, b)| *a += b);
+        self.changed += other.changed;
+    }
+}
+
+/// Centroids per lane block of the assignment kernel.
+pub(super) const LANES: usize = 8;
+
+/// Centroids laid out for the assignment kernel: in blocks of [`LANES`] centroids, feature by
+/// feature (`[block][feature][lane]`), padded with zero centroids of infinite norm that are
+/// never nearest; and their squared norms.
+pub(super) struct Prepared<F> {
+    blocks: Vec<[F; LANES]>,
+    norms: Vec<[F; LANES]>,
+    d: usize,
+}
+
+impl<F: Float> Prepared<F> {
+    pub(super) fn new(centers: &[F], k: usize, d: usize) -> Self {
+        let n_blocks = k.div_ceil(LANES);
+        let mut blocks = vec![[F::ZERO; LANES]; n_blocks * d];
+        let mut norms = vec![[F::INFINITY; LANES]; n_blocks];
+        for j in 0..k {
+            let c = &centers[j * d..(j + 1) * d];
+            let (b, lane) = (j / LANES, j % LANES);
+            for (f, &v) in c.iter().enumerate() {
+                blocks[b * d + f][lane] = v;
+            }
+            norms[b][lane] = c.iter().map(|&v| v * v).sum();
+        }
+        Prepared { blocks, norms, d }
+    }
+
+    /// Index of the centroid nearest to `row` (the first one on ties), comparing
+    /// `‖c‖² − 2 x·c` as scikit-learn does. Each dot product is summed in feature order.
+    #[inline]
+    pub(super) fn nearest(&self, row: &[F]) -> usize {
+        let two = F::from_f64(2.0);
+        let mut best = 0;
+        let mut best_d = F::INFINITY;
+        for (b, (cols, norms)) in self
+            .blocks
+            .chunks_exact(self.d)
+            .zip(&self.norms)
+            .enumerate()
+        {
+            // Fixed-size lanes: the accumulators stay in registers and the loop vectorises.
+            let mut acc = [F::ZERO; LANES];
+            for (&v, c) in row.iter().zip(cols) {
+                for l in 0..LANES {
+                    acc[l] += v * c[l];
+                }
+            }
+            for l in 0..LANES {
+                let dist = norms[l] - two * acc[l];
+                if dist < best_d {
+                    best_d = dist;
+                    best = b * LANES + l;
+                }
+            }
+        }
+        best
+    }
+}
+
+/// Assigns every row to its nearest centroid (writing `labels`) and, when `update`, returns the
+/// weighted sums for the next centroids. `Sums::changed` counts labels that changed.
+pub(super) fn assign<F: Float>(
+    data: &Data<F>,
+    centers: &[F],
+    labels: &mut [usize],
+    update: bool,
+) -> Sums {
+    let (k, d) = (centers.len() / data.d, data.d);
+    let prepared = Prepared::new(centers, k, d);
+    let partials: Vec<Sums> = labels
+        .par_chunks_mut(GROUP)
+        .enumerate()
+        .map(|(g, labels)| {
+            let start = g * GROUP;
+            let mut sums = if update {
+                Sums::zeros(k, d)
+            } else {
+                Sums::zeros(0, 0)
+            };
+            for (r, label) in labels.iter_mut().enumerate() {
+                let row = data.row(start + r);
+                let best = prepared.nearest(row);
+                if *label != best {
+                    sums.changed += 1;
+                    *label = best;
+                }
+                if update {
+                    sums.add_row(best, row, data.w[start + r]);
+                }
+            }
+            sums
+        })
+        .collect();
+    let mut total = if update {
+        Sums::zeros(k, d)
+    } else {
+        Sums::zeros(0, 0)
+    };
+    for p in &partials {
+        total.merge(p);
+    }
+    total
+}
+
+/// The next centroids from the weighted sums: empty clusters are first moved to the rows
+/// farthest from their current centroid (as scikit-learn does), then sums are divided by
+/// weights. Returns the new centroids and how far each centroid moved.
+pub(super) fn update_centers<F: Float>(
+    data: &Data<F>,
+    old: &[F],
+    labels: &[usize],
+    mut sums: Sums,
+) -> (Vec<F>, Vec<F>) {
+    let d = data.d;
+    let k = old.len() / d;
+    let empty: Vec<usize> = (0..k).filter(|&j| sums.weights[j] == 0.0).collect();
+    if !empty.is_empty() {
+        let dist: Vec<F> = labels
+            .par_iter()
+            .enumerate()
+            .map(|(i, &l)| squared_distance(data.row(i), &old[l * d..(l + 1) * d]))
+            .collect();
+        let mut order: Vec<usize> = (0..data.n).collect();
+        // Farthest first; ties by row order. `dist` holds no NaN (finite inputs).
+        order.sort_by(|&a, &b| {
+            dist[b]
+                .partial_cmp(&dist[a])
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        for (&new, &far) in empty.iter().zip(&order) {
+            let w = data.w[far];
+            let old_label = labels[far];
+            let row = data.row(far);
+            for (f, &v) in row.iter().enumerate() {
+                sums.sums[old_label * d + f] -= v.to_f64() * w;
+                sums.sums[new * d + f] = v.to_f64() * w;
+            }
+            sums.weights[new] = w;
+            sums.weights[old_label] -= w;
+        }
+    }
+    let mut centers = old.to_vec();
+    let mut shift = vec![F::ZERO; k];
+    for j in 0..k {
+        // A cluster whose rows all weigh zero keeps its centroid.
+        if sums.weights[j] > 0.0 {
+            let inv = 1.0 / sums.weights[j];
+            for f in 0..d {
+                centers[j * d + f] = F::from_f64(sums.sums[j * d + f] * inv);
+            }
+        }
+        shift[j] = squared_distance(&old[j * d..(j + 1) * d], &centers[j * d..(j + 1) * d]).sqrt();
+    }
+    (centers, shift)
+}
+
+/// Weighted sum of squared distances from each row to its centroid, in `f64`, in group order.
+pub(super) fn inertia<F: Float>(data: &Data<F>, centers: &[F], labels: &[usize]) -> f64 {
+    let d = data.d;
+    let partials: Vec<f64> = labels
+        .par_chunks(GROUP)
+        .enumerate()
+        .map(|(g, labels)| {
+            let start = g * GROUP;
+            labels
+                .iter()
+                .enumerate()
+                .map(|(r, &l)| {
+                    let i = start + r;
+                    data.w[i] * squared_distance(data.row(i), &centers[l * d..(l + 1) * d]).to_f64()
+                })
+                .sum::<f64>()
+        })
+        .collect();
+    partials.iter().sum()
+}
+
+/// Lloyd's algorithm from `centers` until labels stop changing, the squared centroid shift is
+/// at most `tol`, or `max_iter` iterations (scikit-learn's `_kmeans_single_lloyd`).
+pub(super) fn run<F: Float>(
+    data: &Data<F>,
+    mut centers: Vec<F>,
+    max_iter: usize,
+    tol: f64,
+) -> super::Run<F> {
+    let mut labels = vec![usize::MAX; data.n];
+    let mut strict = false;
+    let mut converged = false;
+    let mut n_iter = 0;
+    for _ in 0..max_iter {
+        n_iter += 1;
+        let sums = assign(data, &centers, &mut labels, true);
+        let changed = sums.changed;
+        let (new_centers, shift) = update_centers(data, &centers, &labels, sums);
+        centers = new_centers;
+        if changed == 0 {
+            strict = true;
+            converged = true;
+            break;
+        }
+        let shift_tot: f64 = shift.iter().map(|s| s.to_f64() * s.to_f64()).sum();
+        if shift_tot <= tol {
+            converged = true;
+            break;
+        }
+    }
+    if !strict {
+        // Labels must match the final centroids.
+        assign(data, &centers, &mut labels, false);
+    }
+    let inertia = inertia(data, &centers, &labels);
+    super::Run {
+        centers,
+        labels,
+        inertia,
+        n_iter,
+        converged,
+    }
+}

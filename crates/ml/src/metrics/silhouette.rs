@@ -1,0 +1,253 @@
+//! Silhouette coefficient: exact (blocked, parallel, O(n · block) memory) and sampled.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{check_label_count, encode};
+use crate::error::{Error, Result};
+use crate::matrix::{Float, Matrix};
+
+/// Rows whose per-cluster distance sums are accumulated together (memory: `ROW_BLOCK × k`).
+const ROW_BLOCK: usize = 32;
+/// Rows of the other side visited together, so that they stay in cache for a whole row block.
+const COL_TILE: usize = 256;
+
+/// The silhouette of every sample, its mean per cluster and overall.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Silhouette {
+    /// Mean silhouette over all samples: what [`silhouette_score`] returns.
+    pub score: f64,
+    /// Silhouette of each sample, in row order.
+    pub samples: Vec<f64>,
+    /// Mean silhouette of each cluster, in increasing label order.
+    pub per_cluster: Vec<ClusterSilhouette>,
+}
+
+/// The silhouette of one cluster.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterSilhouette {
+    /// The cluster's label.
+    pub label: usize,
+    /// Number of samples with this label.
+    pub size: usize,
+    /// Mean silhouette of those samples.
+    pub mean: f64,
+}
+
+/// Mean silhouette coefficient of all samples (scikit-learn's `silhouette_score`, Euclidean).
+///
+/// For sample i with mean distance `a` to the other members of its cluster and smallest mean
+/// distance `b` to the members of another cluster, `s = (b - a) / max(a, b)`; `s = 0` for a
+/// sample alone in its cluster, and when `a = b = 0` (duplicated points). Exact, O(n²·d) time,
+/// parallel over blocks of rows, O(n + block·k) memory. Needs between 2 and n − 1 distinct
+/// labels.
+pub fn silhouette_score<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Result<f64> {
+    Ok(silhouette(x, labels)?.score)
+}
+
+/// Silhouette coefficient of every sample, in row order (scikit-learn's `silhouette_samples`).
+pub fn silhouette_samples<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Result<Vec<f64>> {
+    Ok(silhouette(x, labels)?.samples)
+}
+
+/// Per-sample, per-cluster and overall silhouette in one pass.
+pub fn silhouette<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Result<Silhouette> {
+    let enc = encode(labels, x.rows())?;
+    check_label_count("silhouette", enc.n_labels(), x.rows())?;
+    let counts = enc.counts();
+    let samples = samples(x, &enc.codes, &counts);
+    let score = mean(&samples);
+    let mut sums = vec![0.0; counts.len()];
+    for (&c, s) in enc.codes.iter().zip(&samples) {
+        sums[c] += s;
+    }
+    let per_cluster = enc
+        .labels
+        .iter()
+        .zip(&counts)
+        .zip(&sums)
+        .map(|((&label, &size), &sum)| ClusterSilhouette {
+            label,
+            size,
+            mean: sum / size as f64,
+        })
+        .collect();
+    Ok(Silhouette {
+        score,
+        samples,
+        per_cluster,
+    })
+}
+
+/// Mean silhouette of a random subset of `sample_size` rows (without replacement), as
+/// scikit-learn's `silhouette_score(..., sample_size=...)`: distances are taken within the
+/// subset only, so the cost is O(sample_size² · d).
+///
+/// The same `seed` always draws the same subset (but not the subset scikit-learn would draw,
+/// whose generator differs). When `sample_size >= n` the exact score is returned.
+pub fn silhouette_score_sampled<F: Float>(
+    x: &Matrix<F>,
+    labels: &[usize],
+    sample_size: usize,
+    seed: u64,
+) -> Result<f64> {
+    if labels.len() != x.rows() {
+        return Err(Error::LengthMismatch {
+            what: "labels",
+            rows: x.rows(),
+            found: labels.len(),
+        });
+    }
+    if sample_size < 2 {
+        return Err(Error::param(
+            "sample_size",
+            sample_size,
+            "must be at least 2",
+        ));
+    }
+    if sample_size >= x.rows() {
+        return silhouette_score(x, labels);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let indices = rand::seq::index::sample(&mut rng, x.rows(), sample_size).into_vec();
+    let sub = x.select_rows(&indices);
+    let sub_labels: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
+    silhouette_score(&sub, &sub_labels)
+}
+
+/// Sum of `values` in order, divided by their number.
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Rows of the other side whose distances to one row are computed together.
+const LANES: usize = 8;
+
+/// The silhouette of every row, given labels coded `0..counts.len()`.
+fn samples<F: Float>(x: &Matrix<F>, codes: &[usize], counts: &[usize]) -> Vec<f64> {
+    let (n, d) = (x.rows(), x.cols());
+    let k = counts.len();
+    // The rows in blocks of LANES, feature by feature (`[block][feature][lane]`), in f64, so
+    // that the distances from one row to LANES rows are computed together in fixed-size lanes.
+    // Each distance is still summed in feature order.
+    let n_blocks = n.div_ceil(LANES);
+    let mut lanes = vec![[0.0f64; LANES]; n_blocks * d];
+    for (j, row) in x.iter_rows().enumerate() {
+        for (f, v) in row.iter().enumerate() {
+            lanes[(j / LANES) * d + f][j % LANES] = v.to_f64();
+        }
+    }
+    let blocks_per_tile = COL_TILE / LANES;
+    let mut out = vec![0.0; n];
+    out.par_chunks_mut(ROW_BLOCK)
+        .enumerate()
+        .for_each(|(block, out)| {
+            let start = block * ROW_BLOCK;
+            // sums[r * k + c]: sum of distances from row start + r to the rows labelled c.
+            let mut sums = vec![0.0f64; out.len() * k];
+            let mut xi = vec![0.0f64; d];
+            for tile in (0..n_blocks).step_by(blocks_per_tile) {
+                let tile_end = (tile + blocks_per_tile).min(n_blocks);
+                for (r, row_sums) in sums.chunks_exact_mut(k).enumerate() {
+                    for (a, v) in xi.iter_mut().zip(x.row(start + r)) {
+                        *a = v.to_f64();
+                    }
+                    for b in tile..tile_end {
+                        let mut acc = [0.0f64; LANES];
+                        for (&v, c) in xi.iter().zip(&lanes[b * d..(b + 1) * d]) {
+                            for l in 0..LANES {
+                                let diff = v - c[l];
+                                acc[l] += diff * diff;
+                            }
+                        }
+                        let first = b * LANES;
+                        let valid = LANES.min(n - first);
+                        for (l, &a) in acc.iter().enumerate().take(valid) {
+                            row_sums[codes[first + l]] += a.sqrt();
+                        }
+                    }
+                }
+            }
+            for (r, (s, row_sums)) in out.iter_mut().zip(sums.chunks_exact(k)).enumerate() {
+                let own = codes[start + r];
+                if counts[own] <= 1 {
+                    *s = 0.0;
+                    continue;
+                }
+                let a = row_sums[own] / (counts[own] - 1) as f64;
+                let b = row_sums
+                    .iter()
+                    .zip(counts)
+                    .enumerate()
+                    .filter(|&(c, _)| c != own)
+                    .map(|(_, (&sum, &count))| sum / count as f64)
+                    .fold(f64::INFINITY, f64::min);
+                let denom = a.max(b);
+                *s = if denom > 0.0 { (b - a) / denom } else { 0.0 };
+            }
+        });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line() -> Matrix<f64> {
+        Matrix::new(vec![0.0, 1.0, 10.0, 11.0, 12.0], 5, 1).unwrap()
+    }
+
+    #[test]
+    fn matches_hand_computation() {
+        let s = silhouette(&line(), &[0, 0, 1, 1, 1]).unwrap();
+        // Sample 0: a = 1, b = (10 + 11 + 12) / 3 = 11.
+        assert!((s.samples[0] - 10.0 / 11.0).abs() < 1e-15);
+        // Sample 3: a = (1 + 1) / 2 = 1, b = (11 + 10) / 2 = 10.5.
+        assert!((s.samples[3] - 9.5 / 10.5).abs() < 1e-15);
+        assert_eq!(s.per_cluster.len(), 2);
+        assert_eq!(s.per_cluster[1].size, 3);
+        let mean: f64 = s.samples.iter().sum::<f64>() / 5.0;
+        assert!((s.score - mean).abs() < 1e-15);
+    }
+
+    #[test]
+    fn singleton_clusters_score_zero() {
+        let s = silhouette_samples(&line(), &[0, 1, 1, 1, 1]).unwrap();
+        assert_eq!(s[0], 0.0);
+    }
+
+    #[test]
+    fn duplicated_points_score_zero_not_nan() {
+        let x = Matrix::new(vec![1.0f64; 4], 4, 1).unwrap();
+        assert_eq!(silhouette_samples(&x, &[0, 0, 1, 1]).unwrap(), vec![0.0; 4]);
+    }
+
+    #[test]
+    fn one_label_is_an_error() {
+        let e = silhouette_score(&line(), &[3; 5]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "silhouette needs between 2 and n - 1 = 4 distinct labels; the labels have 1"
+        );
+    }
+
+    #[test]
+    fn sampled_is_seeded_and_exact_when_the_sample_is_everything() {
+        let x = line();
+        let labels = [0, 0, 1, 1, 1];
+        assert_eq!(
+            silhouette_score_sampled(&x, &labels, 10, 1).unwrap(),
+            silhouette_score(&x, &labels).unwrap()
+        );
+        let a = silhouette_score_sampled(&x, &labels, 4, 9).unwrap();
+        let b = silhouette_score_sampled(&x, &labels, 4, 9).unwrap();
+        assert_eq!(a, b);
+        let e = silhouette_score_sampled(&x, &labels, 1, 9).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid parameter `sample_size` = 1: must be at least 2"
+        );
+    }
+}

@@ -1,0 +1,399 @@
+//! Choosing the number of clusters: k-means for every k of a range, in parallel, with
+//! inertia, silhouette, Calinski–Harabasz and Davies–Bouldin for each, the elbow of the
+//! inertia curve (Kneedle), and a recommended k with its reasons.
+
+use std::ops::RangeInclusive;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::kmeans::KMeansParams;
+use crate::matrix::{Float, Matrix};
+use crate::metrics::{
+    calinski_harabasz_score, davies_bouldin_score, silhouette_score, silhouette_score_sampled,
+};
+
+/// Silhouettes within this distance of the best one count as a tie, broken by
+/// Calinski–Harabasz then Davies–Bouldin.
+pub const SILHOUETTE_TIE: f64 = 0.005;
+
+/// Parameters of [`select_k`]: the range of k, the k-means parameters used for every k, and
+/// the size above which the silhouette is estimated on a sample.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SelectKParams {
+    k_min: usize,
+    k_max: usize,
+    kmeans: KMeansParams,
+    #[serde(default = "default_silhouette_sample")]
+    silhouette_sample: usize,
+}
+
+fn default_silhouette_sample() -> usize {
+    5_000
+}
+
+impl SelectKParams {
+    /// Every k of `ks` (default in cible: `2..=15`), k-means with `kmeans` (its `k` is
+    /// replaced by each value of the range), the silhouette exact up to 5 000 rows.
+    pub fn new(ks: RangeInclusive<usize>, kmeans: KMeansParams) -> Self {
+        SelectKParams {
+            k_min: *ks.start(),
+            k_max: *ks.end(),
+            kmeans,
+            silhouette_sample: default_silhouette_sample(),
+        }
+    }
+
+    /// Rows above which the silhouette is estimated on a random sample of this many rows
+    /// (seeded by the k-means seed; exact below). Default: 5 000, which keeps the silhouette
+    /// cost at 2.5 × 10⁷ distances per k and its standard error around 0.003.
+    pub fn silhouette_sample(mut self, rows: usize) -> Self {
+        self.silhouette_sample = rows;
+        self
+    }
+
+    /// Validates the parameters (everything that does not depend on the data).
+    pub fn check(&self) -> Result<&Self> {
+        if self.k_min < 2 {
+            return Err(Error::param("k_min", self.k_min, "must be at least 2"));
+        }
+        if self.k_max < self.k_min {
+            return Err(Error::param(
+                "k_max",
+                self.k_max,
+                format!("must be at least k_min = {}", self.k_min),
+            ));
+        }
+        if self.silhouette_sample < 2 {
+            return Err(Error::param(
+                "silhouette_sample",
+                self.silhouette_sample,
+                "must be at least 2",
+            ));
+        }
+        self.kmeans.clone().with_k(self.k_min).check()?;
+        Ok(self)
+    }
+
+    /// Checks the parameters and runs the selection on `x`.
+    pub fn fit<F: Float>(&self, x: &Matrix<F>) -> Result<KSelection> {
+        self.check()?;
+        x.check_not_empty("the data")?;
+        if self.k_max + 1 > x.rows() {
+            return Err(Error::TooFewRows {
+                what: format!("choosing k over {}..={}", self.k_min, self.k_max),
+                needed: self.k_max + 1,
+                rows: x.rows(),
+            });
+        }
+        let scores: Vec<KScore> = (self.k_min..=self.k_max)
+            .into_par_iter()
+            .map(|k| self.score(x, k))
+            .collect::<Result<_>>()?;
+        let sampled = (x.rows() > self.silhouette_sample).then_some(self.silhouette_sample);
+        Ok(recommend(scores, sampled))
+    }
+
+    fn score<F: Float>(&self, x: &Matrix<F>, k: usize) -> Result<KScore> {
+        let model = self.kmeans.clone().with_k(k).fit(x)?;
+        let labels = model.labels();
+        let mut distinct = labels.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // With duplicated rows k-means may find fewer than k clusters; metrics need 2..n-1.
+        let defined = distinct.len() >= 2 && distinct.len() < x.rows();
+        let (silhouette, calinski_harabasz, davies_bouldin) = if defined {
+            let s = if x.rows() > self.silhouette_sample {
+                let seed = self.kmeans_seed() ^ (k as u64);
+                silhouette_score_sampled(x, labels, self.silhouette_sample, seed)?
+            } else {
+                silhouette_score(x, labels)?
+            };
+            (
+                Some(s),
+                Some(calinski_harabasz_score(x, labels)?),
+                Some(davies_bouldin_score(x, labels)?),
+            )
+        } else {
+            (None, None, None)
+        };
+        Ok(KScore {
+            k,
+            clusters_found: distinct.len(),
+            inertia: model.inertia(),
+            n_iter: model.n_iter(),
+            silhouette,
+            calinski_harabasz,
+            davies_bouldin,
+        })
+    }
+
+    fn kmeans_seed(&self) -> u64 {
+        self.kmeans.seed_value()
+    }
+}
+
+/// Runs k-means for every k of `ks` on `x` and recommends one; see [`SelectKParams`].
+pub fn select_k<F: Float>(
+    x: &Matrix<F>,
+    ks: RangeInclusive<usize>,
+    kmeans: &KMeansParams,
+) -> Result<KSelection> {
+    SelectKParams::new(ks, kmeans.clone()).fit(x)
+}
+
+/// The scores of one k.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KScore {
+    /// Number of clusters asked for.
+    pub k: usize,
+    /// Distinct labels k-means produced (fewer than k only with many duplicated rows).
+    pub clusters_found: usize,
+    /// k-means inertia (lower is tighter; always decreases with k).
+    pub inertia: f64,
+    /// Iterations of the kept k-means run.
+    pub n_iter: usize,
+    /// Mean silhouette (higher is better), sampled above the size threshold; `None` when
+    /// undefined (fewer than 2 clusters found).
+    pub silhouette: Option<f64>,
+    /// Calinski–Harabasz index (higher is better); `None` when undefined.
+    pub calinski_harabasz: Option<f64>,
+    /// Davies–Bouldin index (lower is better); `None` when undefined.
+    pub davies_bouldin: Option<f64>,
+}
+
+/// The outcome of [`select_k`]: every k's scores, what each criterion prefers, and the
+/// recommendation with its reasons.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KSelection {
+    /// One entry per k, in increasing k.
+    pub scores: Vec<KScore>,
+    /// Rows the silhouette was estimated on, when it was sampled.
+    pub silhouette_sample: Option<usize>,
+    /// The k with the highest silhouette.
+    pub best_silhouette: Option<usize>,
+    /// The k with the highest Calinski–Harabasz index.
+    pub best_calinski_harabasz: Option<usize>,
+    /// The k with the lowest Davies–Bouldin index.
+    pub best_davies_bouldin: Option<usize>,
+    /// The elbow of the inertia curve found by Kneedle, if it has one.
+    pub elbow: Option<usize>,
+    /// The recommended k.
+    pub recommended: usize,
+    /// Why, in sentences, most important first.
+    pub reasons: Vec<String>,
+}
+
+/// The k maximising `key` (first on ties), among those where it is defined.
+fn best_by(scores: &[KScore], key: impl Fn(&KScore) -> Option<f64>) -> Option<usize> {
+    let mut best: Option<(usize, f64)> = None;
+    for s in scores {
+        if let Some(v) = key(s)
+            && best.is_none_or(|(_, b)| v > b)
+        {
+            best = Some((s.k, v));
+        }
+    }
+    best.map(|(k, _)| k)
+}
+
+fn recommend(scores: Vec<KScore>, silhouette_sample: Option<usize>) -> KSelection {
+    let best_silhouette = best_by(&scores, |s| s.silhouette);
+    let best_calinski_harabasz = best_by(&scores, |s| s.calinski_harabasz);
+    let best_davies_bouldin = best_by(&scores, |s| s.davies_bouldin.map(|v| -v));
+    let ks: Vec<usize> = scores.iter().map(|s| s.k).collect();
+    let inertias: Vec<f64> = scores.iter().map(|s| s.inertia).collect();
+    let elbow = elbow(&ks, &inertias);
+    let get = |k: usize| scores.iter().find(|s| s.k == k).expect("k in range");
+
+    let mut reasons = Vec::new();
+    let recommended = match best_silhouette {
+        Some(best) => {
+            let top = get(best).silhouette.unwrap_or_default();
+            let tied: Vec<&KScore> = scores
+                .iter()
+                .filter(|s| s.silhouette.is_some_and(|v| v >= top - SILHOUETTE_TIE))
+                .collect();
+            if tied.len() > 1 {
+                // Highest Calinski–Harabasz, then lowest Davies–Bouldin, then smallest k.
+                let mut order = tied.clone();
+                order.sort_by(|a, b| {
+                    let ch = b.calinski_harabasz.partial_cmp(&a.calinski_harabasz);
+                    let db = a.davies_bouldin.partial_cmp(&b.davies_bouldin);
+                    ch.unwrap_or(std::cmp::Ordering::Equal)
+                        .then(db.unwrap_or(std::cmp::Ordering::Equal))
+                        .then(a.k.cmp(&b.k))
+                });
+                let chosen = order[0].k;
+                let list: Vec<String> = tied.iter().map(|s| s.k.to_string()).collect();
+                reasons.push(format!(
+                    "silhouettes of k = {} are within {SILHOUETTE_TIE} of the best ({top:.3}); \
+                     among them k = {chosen} has the highest Calinski-Harabasz index \
+                     (then lowest Davies-Bouldin)",
+                    list.join(", ")
+                ));
+                chosen
+            } else {
+                let runner_up = scores
+                    .iter()
+                    .filter(|s| s.k != best)
+                    .filter_map(|s| s.silhouette.map(|v| (s.k, v)))
+                    .fold(None, |acc: Option<(usize, f64)>, (k, v)| match acc {
+                        Some((_, b)) if b >= v => acc,
+                        _ => Some((k, v)),
+                    });
+                reasons.push(match runner_up {
+                    Some((k2, v2)) => format!(
+                        "k = {best} has the highest silhouette ({top:.3}; next best k = {k2} with {v2:.3})"
+                    ),
+                    None => format!("k = {best} has the highest silhouette ({top:.3})"),
+                });
+                best
+            }
+        }
+        None => {
+            let k = elbow.unwrap_or(scores[0].k);
+            reasons.push(format!(
+                "the silhouette is undefined for every k (too few distinct rows); k = {k} comes \
+                 from the elbow of the inertia curve, or is the smallest k without one"
+            ));
+            k
+        }
+    };
+    let agree = |name: &str, best: Option<usize>, what: &str| match best {
+        Some(b) if b == recommended => format!("{name} is also {what} at k = {b}"),
+        Some(b) => format!("{name} is {what} at k = {b}"),
+        None => format!("{name} is undefined for every k"),
+    };
+    reasons.push(agree(
+        "the Calinski-Harabasz index",
+        best_calinski_harabasz,
+        "highest",
+    ));
+    reasons.push(agree(
+        "the Davies-Bouldin index",
+        best_davies_bouldin,
+        "lowest",
+    ));
+    reasons.push(match elbow {
+        Some(e) if e == recommended => format!("the elbow of the inertia curve is also at k = {e}"),
+        Some(e) => format!("the elbow of the inertia curve is at k = {e}"),
+        None => "the inertia curve has no clear elbow".to_string(),
+    });
+    if let Some(n) = silhouette_sample {
+        reasons.push(format!(
+            "silhouettes were estimated on a random sample of {n} rows"
+        ));
+    }
+    KSelection {
+        scores,
+        silhouette_sample,
+        best_silhouette,
+        best_calinski_harabasz,
+        best_davies_bouldin,
+        elbow,
+        recommended,
+        reasons,
+    }
+}
+
+/// The elbow of a decreasing, convex curve such as inertia against k, found by Kneedle
+/// (Satopää et al. 2011) with sensitivity 1, as the `kneed` package computes it for
+/// `curve="convex", direction="decreasing"` (first knee, offline). `None` when the curve has
+/// no knee, fewer than 3 points, or is flat.
+pub fn elbow(ks: &[usize], values: &[f64]) -> Option<usize> {
+    let n = ks.len();
+    if n < 3 || values.len() != n {
+        return None;
+    }
+    let normalize = |v: &[f64]| -> Option<Vec<f64>> {
+        let (lo, hi) = v
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                (lo.min(x), hi.max(x))
+            });
+        (hi > lo).then(|| v.iter().map(|x| (x - lo) / (hi - lo)).collect())
+    };
+    let xs: Vec<f64> = ks.iter().map(|&k| k as f64).collect();
+    let xn = normalize(&xs)?;
+    let yn = normalize(values)?;
+    // Turn the decreasing convex curve into an increasing concave one, then subtract the
+    // diagonal: the knee is where this difference peaks and then drops.
+    let diff: Vec<f64> = yn.iter().zip(&xn).map(|(y, x)| (1.0 - y) - x).collect();
+    let at = |i: isize| diff[i.clamp(0, n as isize - 1) as usize];
+    let is_max = |i: usize| diff[i] >= at(i as isize - 1) && diff[i] >= at(i as isize + 1);
+    let is_min = |i: usize| diff[i] <= at(i as isize - 1) && diff[i] <= at(i as isize + 1);
+    let step = (xn[n - 1] - xn[0]) / (n - 1) as f64;
+    let first_max = (0..n).find(|&i| is_max(i))?;
+    let mut threshold = 0.0;
+    let mut threshold_index = first_max;
+    for i in first_max..n - 1 {
+        if is_max(i) {
+            threshold = diff[i] - step.abs();
+            threshold_index = i;
+        }
+        if is_min(i) {
+            threshold = 0.0;
+        }
+        if diff[i + 1] < threshold {
+            return Some(ks[threshold_index]);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KMeans;
+
+    #[test]
+    fn elbow_of_a_clear_knee() {
+        let ks: Vec<usize> = (1..=8).collect();
+        let inertia = [100.0, 60.0, 20.0, 17.0, 15.0, 13.5, 12.5, 12.0];
+        assert_eq!(elbow(&ks, &inertia), Some(3));
+    }
+
+    #[test]
+    fn no_elbow_on_a_straight_or_flat_line() {
+        let ks: Vec<usize> = (2..=6).collect();
+        assert_eq!(elbow(&ks, &[5.0, 4.0, 3.0, 2.0, 1.0]), None);
+        assert_eq!(elbow(&ks, &[1.0; 5]), None);
+        assert_eq!(elbow(&ks[..2], &[2.0, 1.0]), None);
+    }
+
+    #[test]
+    fn validation_messages() {
+        let x = Matrix::new((0..20).map(f64::from).collect(), 10, 2).unwrap();
+        let p = KMeans::params(2);
+        assert_eq!(
+            select_k(&x, 1..=4, &p).unwrap_err().to_string(),
+            "invalid parameter `k_min` = 1: must be at least 2"
+        );
+        assert_eq!(
+            select_k(&x, RangeInclusive::new(4, 3), &p)
+                .unwrap_err()
+                .to_string(),
+            "invalid parameter `k_max` = 3: must be at least k_min = 4"
+        );
+        assert_eq!(
+            select_k(&x, 2..=15, &p).unwrap_err().to_string(),
+            "choosing k over 2..=15 needs at least 16 rows; the data has 10"
+        );
+        assert_eq!(
+            select_k(&x, 2..=4, &p.clone().n_init(0))
+                .unwrap_err()
+                .to_string(),
+            "invalid parameter `n_init` = 0: must be at least 1"
+        );
+    }
+
+    #[test]
+    fn duplicated_rows_give_undefined_metrics_not_errors() {
+        let x = Matrix::new(vec![1.0f64, 1.0, 1.0, 1.0, 1.0], 5, 1).unwrap();
+        let s = select_k(&x, 2..=3, &KMeans::params(2)).unwrap();
+        assert!(s.scores.iter().all(|s| s.silhouette.is_none()));
+        assert_eq!(s.recommended, 2);
+    }
+}
