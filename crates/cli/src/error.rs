@@ -21,6 +21,9 @@ pub enum CliError {
     /// Deduplication.
     #[error(transparent)]
     Dedup(#[from] cible_dedup::DedupError),
+    /// Clustering.
+    #[error(transparent)]
+    Ml(#[from] cible_ml::Error),
     /// The demo-data generator.
     #[error(transparent)]
     Generate(#[from] GenerateError),
@@ -50,6 +53,10 @@ impl CliError {
             Self::Store(e) => e.kind(),
             Self::Generate(e) => e.kind(),
             Self::Dedup(e) => e.kind(),
+            Self::Ml(e) => match e.kind() {
+                cible_ml::ErrorKind::Input => ErrorKind::Input,
+                cible_ml::ErrorKind::Internal => ErrorKind::Internal,
+            },
             Self::Io { .. } => ErrorKind::Io,
             Self::Usage(_) => ErrorKind::Input,
         };

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{dedup, demo, generate, ingest, init, run};
+use commands::{cluster, dedup, demo, generate, ingest, init, run};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -43,6 +43,7 @@ enum Command {
     Generate(generate::GenerateArgs),
     Ingest(ingest::IngestArgs),
     Dedup(dedup::DedupArgs),
+    Cluster(cluster::ClusterArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +56,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args, quiet, json),
         Command::Ingest(args) => ingest::run(args, quiet, json),
         Command::Dedup(args) => dedup::run(args, quiet, json),
+        Command::Cluster(args) => cluster::run(args, quiet, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -380,3 +380,192 @@ fn dedup_rejects_bad_input_clearly() {
         stderr(&o)
     );
 }
+
+fn labels_of(dir: &Path) -> Vec<i64> {
+    std::fs::read_to_string(dir.join("labels.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn cluster_recovers_iris_species_and_writes_labels_metrics_centroids() {
+    let dir = tempfile::tempdir().unwrap();
+    let iris = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/iris.csv");
+    assert!(iris.exists(), "missing reference data {}", iris.display());
+    let columns = "sepal length (cm),sepal width (cm),petal length (cm),petal width (cm)";
+    let args = [
+        "cluster",
+        iris.to_str().unwrap(),
+        "--columns",
+        columns,
+        "--k",
+        "3",
+        "--scale",
+        "none",
+        "--out",
+        "out",
+        "--json",
+    ];
+    let o = cible(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let metrics: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(metrics["clusters"], 3);
+    let labels: Vec<usize> = labels_of(&dir.path().join("out"))
+        .into_iter()
+        .map(|l| l as usize)
+        .collect();
+    assert_eq!(labels.len(), 150);
+    let truth: Vec<usize> = std::fs::read_to_string(&iris)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().trim().parse().unwrap())
+        .collect();
+    let ari = cible_ml::metrics::adjusted_rand_score(&truth, &labels).unwrap();
+    assert!(ari > 0.7, "ARI {ari}");
+    // The silhouette reported is the one of the labels written.
+    let x = cible_ml::Matrix::new(
+        std::fs::read_to_string(&iris)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .flat_map(|l| {
+                l.split(',')
+                    .take(4)
+                    .map(|v| v.parse::<f64>().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+        150,
+        4,
+    )
+    .unwrap();
+    let silhouette = cible_ml::metrics::silhouette_score(&x, &labels).unwrap();
+    assert!((metrics["silhouette"].as_f64().unwrap() - silhouette).abs() < 1e-12);
+    let centroids = std::fs::read_to_string(dir.path().join("out/centroids.csv")).unwrap();
+    assert_eq!(centroids.lines().count(), 4);
+}
+
+#[test]
+fn cluster_auto_finds_the_number_of_blobs_and_density_methods_mark_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let centres =
+        cible_ml::Matrix::from_rows(&[[0.0, 0.0], [12.0, 0.0], [0.0, 12.0], [12.0, 12.0]]).unwrap();
+    let (x, _) = cible_ml::make_blobs(400, &centres, 1.0, 3).unwrap();
+    let mut text = String::from("id,x,y,name\n");
+    for (i, row) in x.iter_rows().enumerate() {
+        text.push_str(&format!("{i},{},{},p{i}\n", row[0], row[1]));
+    }
+    std::fs::write(dir.path().join("blobs.csv"), &text).unwrap();
+    text.push_str("400,100,100,outlier\n");
+    std::fs::write(dir.path().join("noisy.csv"), text).unwrap();
+    let o = cible(
+        &[
+            "cluster",
+            "blobs.csv",
+            "--columns",
+            "x,y",
+            "--out",
+            "k",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let metrics: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(metrics["k"], 4, "{}", metrics["k_selection"]["reasons"]);
+    for method in ["dbscan", "hdbscan"] {
+        let args = [
+            "cluster",
+            "noisy.csv",
+            "--columns",
+            "x,y",
+            "--method",
+            method,
+            "--min-cluster-size",
+            "20",
+            "--out",
+            method,
+        ];
+        let o = cible(&args, dir.path());
+        assert!(o.status.success(), "{method}: {}", stderr(&o));
+        let labels = labels_of(&dir.path().join(method));
+        assert_eq!(labels.len(), 401);
+        assert_eq!(labels[400], -1, "{method}: the far point is noise");
+    }
+}
+
+#[test]
+fn cluster_refuses_unusable_values_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("f.csv"), "a,b,label\n1,2,x\n3,,y\n5,6,z\n").unwrap();
+    let o = cible(
+        &[
+            "cluster",
+            "f.csv",
+            "--columns",
+            "a,b",
+            "--k",
+            "2",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: f.csv:3: column \"b\": missing value; impute or drop it first\n"
+    );
+    let o = cible(
+        &[
+            "cluster",
+            "f.csv",
+            "--columns",
+            "a,label",
+            "--k",
+            "2",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        stderr(&o),
+        "error: f.csv:2: column \"label\": cannot parse \"x\" as a number\n"
+    );
+    let o = cible(
+        &[
+            "cluster",
+            "f.csv",
+            "--columns",
+            "a",
+            "--k",
+            "7",
+            "--scale",
+            "none",
+            "--out",
+            "o",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("k = 7 needs at least 7 rows; the data has 3"),
+        "{}",
+        stderr(&o)
+    );
+    let o = cible(
+        &["cluster", "f.csv", "--method", "spectral", "--out", "o"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown method `spectral`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod cluster;
 pub mod dedup;
 pub mod demo;
 pub mod generate;

@@ -1,0 +1,448 @@
+//! `cible cluster`: cluster any numeric table.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Instant;
+
+use cible_core::project::{Encoding, SourceFormat};
+use cible_data::{TextTable, parse_number, read_table};
+use cible_ml::metrics::{calinski_harabasz_score, davies_bouldin_score, silhouette_score_sampled};
+use cible_ml::{
+    Dbscan, Dendrogram, Hdbscan, KMeans, Linkage, Matrix, MiniBatchKMeans, Scaler, Scaling,
+    select_k,
+};
+use cible_store::StagingDir;
+use clap::Args;
+use serde::Serialize;
+
+use super::FormatArg;
+use crate::error::CliError;
+use crate::output::{Output, count, shown};
+
+/// Clustering methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// k-means (k-means++, several initialisations, Lloyd/Elkan).
+    Kmeans,
+    /// Mini-batch k-means, for large data.
+    Minibatch,
+    /// Agglomerative clustering cut into k clusters.
+    Hierarchical,
+    /// DBSCAN (density; noise is label -1).
+    Dbscan,
+    /// HDBSCAN (density at every scale; noise is label -1).
+    Hdbscan,
+}
+
+impl FromStr for Method {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "kmeans" | "k-means" => Ok(Self::Kmeans),
+            "minibatch" | "mini-batch" => Ok(Self::Minibatch),
+            "hierarchical" | "agglomerative" => Ok(Self::Hierarchical),
+            "dbscan" => Ok(Self::Dbscan),
+            "hdbscan" => Ok(Self::Hdbscan),
+            _ => Err(format!(
+                "unknown method `{s}`; expected one of kmeans, minibatch, hierarchical, dbscan, hdbscan"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Kmeans => "kmeans",
+            Self::Minibatch => "minibatch",
+            Self::Hierarchical => "hierarchical",
+            Self::Dbscan => "dbscan",
+            Self::Hdbscan => "hdbscan",
+        })
+    }
+}
+
+/// `--k N` or `--k auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KChoice {
+    /// A fixed number of clusters.
+    Fixed(usize),
+    /// Chosen over 2..=15 by silhouette, Calinski–Harabasz, Davies–Bouldin and the elbow.
+    Auto,
+}
+
+impl FromStr for KChoice {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        if s.eq_ignore_ascii_case("auto") {
+            return Ok(Self::Auto);
+        }
+        s.parse()
+            .map(Self::Fixed)
+            .map_err(|_| format!("`{s}`: expected a number of clusters or `auto`"))
+    }
+}
+
+/// Cluster the rows of any CSV, Parquet or NDJSON table on its numeric columns.
+///
+/// Writes OUT/labels.csv (row,label in input order; -1 is noise for DBSCAN and HDBSCAN),
+/// OUT/metrics.json (silhouette, Calinski-Harabasz, Davies-Bouldin, inertia where defined; with
+/// --k auto, every k's scores and the choice with its reasons) and, for k-means,
+/// OUT/centroids.csv (in the units of the input, not scaled). Missing or non-numeric values in
+/// a clustered column are an error naming the line and column.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  cible cluster features.csv --method kmeans --k auto --scale zscore --out segments
+  cible cluster iris.csv --columns sepal_length,sepal_width,petal_length,petal_width --k 3 --out iris
+  cible cluster accounts.parquet --method hdbscan --min-cluster-size 25 --scale robust --out dense")]
+pub struct ClusterArgs {
+    /// The table: CSV, Parquet or NDJSON.
+    file: PathBuf,
+    /// Method: kmeans, minibatch, hierarchical, dbscan or hdbscan.
+    #[arg(long, default_value = "kmeans")]
+    method: Method,
+    /// Number of clusters, or `auto` to choose it over 2..15 (kmeans, minibatch, hierarchical).
+    #[arg(long, default_value = "auto")]
+    k: KChoice,
+    /// Columns to cluster on, comma-separated [default: every numeric column].
+    #[arg(long, value_delimiter = ',')]
+    columns: Vec<String>,
+    /// Scaling before clustering: none, zscore, minmax or robust.
+    #[arg(long, default_value = "zscore")]
+    scale: String,
+    /// Random seed.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// k-means initialisations (the best is kept).
+    #[arg(long, default_value_t = 10)]
+    n_init: usize,
+    /// Linkage of hierarchical clustering: ward, complete, average or single.
+    #[arg(long, default_value = "ward")]
+    linkage: Linkage,
+    /// DBSCAN neighbourhood radius (in scaled units).
+    #[arg(long, default_value_t = 0.5)]
+    eps: f64,
+    /// DBSCAN and HDBSCAN minimum neighbours of a core point.
+    #[arg(long, default_value_t = 5)]
+    min_samples: usize,
+    /// HDBSCAN smallest cluster.
+    #[arg(long, default_value_t = 5)]
+    min_cluster_size: usize,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Input format: csv, parquet or ndjson [default: from the extension].
+    #[arg(long)]
+    input_format: Option<SourceFormat>,
+    /// CSV encoding: auto, utf-8 or latin-1.
+    #[arg(long, default_value = "auto")]
+    encoding: Encoding,
+    #[command(flatten)]
+    format: FormatArg,
+}
+
+/// Rows above which the silhouette is estimated on a sample.
+const SILHOUETTE_SAMPLE: usize = 10_000;
+
+#[derive(Debug, Serialize)]
+struct Metrics {
+    file: PathBuf,
+    method: Method,
+    rows: usize,
+    columns: Vec<String>,
+    scaling: String,
+    k: usize,
+    clusters: usize,
+    noise: usize,
+    sizes: Vec<usize>,
+    inertia: Option<f64>,
+    silhouette: Option<f64>,
+    silhouette_sampled_rows: Option<usize>,
+    calinski_harabasz: Option<f64>,
+    davies_bouldin: Option<f64>,
+    k_selection: Option<cible_ml::KSelection>,
+    seconds: f64,
+}
+
+/// Reads the chosen columns as a matrix, failing on the first unusable value.
+fn numeric_matrix(
+    path: &Path,
+    table: &TextTable,
+    wanted: &[String],
+) -> Result<(Vec<String>, Matrix<f64>), CliError> {
+    let numeric = |c: usize| {
+        table.values[c]
+            .iter()
+            .flatten()
+            .all(|v| parse_number(v, b'.').is_some())
+    };
+    let columns: Vec<usize> = if wanted.is_empty() {
+        (0..table.columns.len())
+            .filter(|&c| table.values[c].iter().any(Option::is_some) && numeric(c))
+            .collect()
+    } else {
+        wanted
+            .iter()
+            .map(|w| table.column_index(path, w))
+            .collect::<Result<_, _>>()?
+    };
+    if columns.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: no numeric column to cluster on; columns: {}. Choose them with --columns",
+            path.display(),
+            table.columns.join(", ")
+        )));
+    }
+    let mut data = Vec::with_capacity(table.len() * columns.len());
+    for row in 0..table.len() {
+        for &c in &columns {
+            let at = || {
+                format!(
+                    "{}:{}: column \"{}\"",
+                    path.display(),
+                    table.lines[row],
+                    table.columns[c]
+                )
+            };
+            let value = match &table.values[c][row] {
+                None => {
+                    return Err(CliError::Usage(format!(
+                        "{}: missing value; impute or drop it first",
+                        at()
+                    )));
+                }
+                Some(v) => parse_number(v, b'.').ok_or_else(|| {
+                    CliError::Usage(format!("{}: cannot parse {v:?} as a number", at()))
+                })?,
+            };
+            data.push(value);
+        }
+    }
+    let names = columns.iter().map(|&c| table.columns[c].clone()).collect();
+    Ok((names, Matrix::new(data, table.len(), columns.len())?))
+}
+
+/// Runs `cible cluster`.
+pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> {
+    let out = args.format.output(quiet, json);
+    let started = Instant::now();
+    let (table, rejects) = read_table(&args.file, args.input_format, None, args.encoding)?;
+    if let Some(r) = rejects.first() {
+        return Err(CliError::Usage(format!(
+            "{r} ({} unreadable rows in all)",
+            rejects.len()
+        )));
+    }
+    if table.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: the table has no rows",
+            args.file.display()
+        )));
+    }
+    let (columns, raw) = numeric_matrix(&args.file, &table, &args.columns)?;
+    let (scaler, x) = match args.scale.as_str() {
+        "none" => (None, raw.clone()),
+        other => {
+            let scaling: Scaling = other.parse()?;
+            let (scaler, x) = Scaler::fit_transform(&raw, scaling)?;
+            (Some(scaler), x)
+        }
+    };
+    let spinner = out.count_bar(
+        0,
+        format!("{} on {} rows", args.method, count(x.rows() as u64)),
+    );
+    let kmeans = KMeans::params(2).seed(args.seed).n_init(args.n_init);
+    let mut k_selection = None;
+    let mut k = match args.k {
+        KChoice::Fixed(k) => k,
+        KChoice::Auto => 0,
+    };
+    if k == 0
+        && matches!(
+            args.method,
+            Method::Kmeans | Method::Minibatch | Method::Hierarchical
+        )
+    {
+        let upper = 15.min(x.rows().saturating_sub(1)).max(2);
+        let choice = select_k(&x, 2..=upper, &kmeans)?;
+        k = choice.recommended;
+        k_selection = Some(choice);
+    }
+    let mut inertia = None;
+    let mut centroids = None;
+    let labels: Vec<Option<usize>> = match args.method {
+        Method::Kmeans => {
+            let model = kmeans.with_k(k).fit(&x)?;
+            inertia = Some(model.inertia());
+            centroids = Some(model.centroids().clone());
+            model.labels().iter().map(|&l| Some(l)).collect()
+        }
+        Method::Minibatch => {
+            let model = MiniBatchKMeans::params(k).seed(args.seed).fit(&x)?;
+            inertia = Some(model.inertia());
+            centroids = Some(model.centroids());
+            model.labels().iter().map(|&l| Some(l)).collect()
+        }
+        Method::Hierarchical => Dendrogram::fit(&x, args.linkage)?
+            .cut_k(k)?
+            .into_iter()
+            .map(Some)
+            .collect(),
+        Method::Dbscan => Dbscan::params(args.eps)
+            .min_samples(args.min_samples)
+            .fit(&x)?
+            .labels()
+            .to_vec(),
+        Method::Hdbscan => Hdbscan::params(args.min_cluster_size)
+            .min_samples(args.min_samples)
+            .fit(&x)?
+            .labels()
+            .to_vec(),
+    };
+    spinner.finish_and_clear();
+    let clusters = labels.iter().flatten().max().map_or(0, |m| m + 1);
+    let mut sizes = vec![0usize; clusters];
+    labels.iter().flatten().for_each(|&l| sizes[l] += 1);
+    let noise = labels.iter().filter(|l| l.is_none()).count();
+    // Quality metrics on the clustered rows (noise left out), in the scaled space.
+    let kept: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
+    let kept_labels: Vec<usize> = kept.iter().filter_map(|&i| labels[i]).collect();
+    let defined = clusters >= 2 && clusters < kept.len();
+    let (silhouette, calinski_harabasz, davies_bouldin, sampled) = if defined {
+        let xs = if noise > 0 {
+            x.select_rows(&kept)
+        } else {
+            x.clone()
+        };
+        let sampled = (xs.rows() > SILHOUETTE_SAMPLE).then_some(SILHOUETTE_SAMPLE);
+        (
+            Some(silhouette_score_sampled(
+                &xs,
+                &kept_labels,
+                SILHOUETTE_SAMPLE,
+                args.seed,
+            )?),
+            Some(calinski_harabasz_score(&xs, &kept_labels)?),
+            Some(davies_bouldin_score(&xs, &kept_labels)?),
+            sampled,
+        )
+    } else {
+        (None, None, None, None)
+    };
+    let metrics = Metrics {
+        file: args.file.clone(),
+        method: args.method,
+        rows: x.rows(),
+        columns: columns.clone(),
+        scaling: args.scale.clone(),
+        k: if k == 0 { clusters } else { k },
+        clusters,
+        noise,
+        sizes,
+        inertia,
+        silhouette,
+        silhouette_sampled_rows: sampled,
+        calinski_harabasz,
+        davies_bouldin,
+        k_selection,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    let staging = StagingDir::new(&args.out)?;
+    let mut text = String::from("row,label\n");
+    for (i, l) in labels.iter().enumerate() {
+        text.push_str(&format!("{},{}\n", i, l.map_or(-1, |l| l as i64)));
+    }
+    let path = staging.path("labels.csv");
+    std::fs::write(&path, text).map_err(CliError::io(&path))?;
+    if let Some(c) = &centroids {
+        let c = match &scaler {
+            Some(s) => s.inverse_transform(c)?,
+            None => c.clone(),
+        };
+        let mut text = format!("cluster,{}\n", columns.join(","));
+        for (i, row) in c.iter_rows().enumerate() {
+            let values: Vec<String> = row.iter().map(|v| format!("{v}")).collect();
+            text.push_str(&format!("{i},{}\n", values.join(",")));
+        }
+        let path = staging.path("centroids.csv");
+        std::fs::write(&path, text).map_err(CliError::io(&path))?;
+    }
+    let path = staging.path("metrics.json");
+    std::fs::write(
+        &path,
+        serde_json::to_vec_pretty(&metrics).unwrap_or_default(),
+    )
+    .map_err(CliError::io(&path))?;
+    staging.publish()?;
+    print_metrics(&out, &metrics, &args.out);
+    out.json(&metrics);
+    Ok(())
+}
+
+fn print_metrics(out: &Output, m: &Metrics, dir: &Path) {
+    out.line(format!(
+        "{}: {} rows × {} columns ({}), {} scaling",
+        shown(&m.file),
+        count(m.rows as u64),
+        m.columns.len(),
+        m.columns.join(", "),
+        m.scaling
+    ));
+    if let Some(sel) = &m.k_selection {
+        out.line("  k   inertia        silhouette  Calinski-H.  Davies-B.");
+        for s in &sel.scores {
+            let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
+            out.line(format!(
+                "  {:<3} {:<14.2} {:<11} {:<12} {}{}",
+                s.k,
+                s.inertia,
+                f(s.silhouette),
+                f(s.calinski_harabasz),
+                f(s.davies_bouldin),
+                if s.k == sel.recommended {
+                    "   ← chosen"
+                } else {
+                    ""
+                }
+            ));
+        }
+        for reason in &sel.reasons {
+            out.line(format!("  {reason}"));
+        }
+    }
+    let sizes: Vec<String> = m.sizes.iter().map(|s| count(*s as u64)).collect();
+    out.line(format!(
+        "  {}: {} clusters (sizes {}){}",
+        m.method,
+        m.clusters,
+        sizes.join(", "),
+        if m.noise > 0 {
+            format!(", {} noise rows", count(m.noise as u64))
+        } else {
+            String::new()
+        }
+    ));
+    let f = |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{v:.4}"));
+    out.line(format!(
+        "  silhouette {}{}, Calinski-Harabasz {}, Davies-Bouldin {}{}",
+        f(m.silhouette),
+        m.silhouette_sampled_rows.map_or(String::new(), |n| format!(
+            " (on {} sampled rows)",
+            count(n as u64)
+        )),
+        f(m.calinski_harabasz),
+        f(m.davies_bouldin),
+        m.inertia
+            .map_or(String::new(), |i| format!(", inertia {i:.2}"))
+    ));
+    out.line(format!(
+        "  wrote {}/labels.csv, metrics.json ({:.2} s)",
+        shown(dir),
+        m.seconds
+    ));
+}
