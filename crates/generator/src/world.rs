@@ -548,7 +548,7 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
         0..10 => weighted(rng, &[("SARL", 4), ("EURL", 3), ("SASU", 4), ("SAS", 2)]),
         _ => weighted(rng, country.legal_forms),
     };
-    let (core, generic) = company_core(rng, country, sector);
+    let core = company_core(rng, country, sector, city.name);
     let name = match rng.random_range(0..10u8) {
         0 if french => format!("{legal_form} {core}"),
         1 => core.clone(),
@@ -566,12 +566,6 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
             domain.push('-');
         }
         ascii_slug(word, &mut domain);
-    }
-    if generic {
-        // Generic names ("Société Régionale de Distribution") are shared by unrelated
-        // companies; their domains are not, so they carry the city, as real ones do.
-        domain.push('-');
-        ascii_slug(city.name, &mut domain);
     }
     domain.push('.');
     domain.push_str(country.tld);
@@ -611,30 +605,32 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
     }
 }
 
-/// A company name without its legal form, and whether it is generic (no family name in it).
-fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector) -> (String, bool) {
+/// A company name without its legal form. Names without a family name in them ("Armor
+/// Informatique", "Société Régionale de Distribution") carry their city, as real ones do to
+/// tell themselves apart: otherwise thousands of unrelated companies would share a handful of
+/// names, which real registers do not show.
+fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector, city: &str) -> String {
     let pool: NamePool = weighted(rng, country.names);
     let family = pick(rng, vocab::last_names(pool));
     let brand = pick(rng, BRAND_WORDS);
     if country.code != "FR" {
         let word = pick(rng, country.business_words);
         return match rng.random_range(0..3u8) {
-            0 => (format!("{brand} {word}"), true),
-            1 => (format!("{word} {family}"), false),
-            _ => (format!("{family} {word}"), false),
+            0 => format!("{brand} {word} {city}"),
+            1 => format!("{word} {family}"),
+            _ => format!("{family} {word}"),
         };
     }
     let word = pick(rng, sector.words);
+    let elided = |w: &str| w.starts_with(['A', 'E', 'I', 'O', 'U', 'É', 'Î', 'H']);
+    let of = |w: &str| if elided(w) { "d'" } else { "de " };
     match rng.random_range(0..7u8) {
-        0 | 1 => (format!("{word} {family}"), false),
-        2 => (format!("{brand} {word}"), true),
-        3 => (format!("{} {family}", pick(rng, FRENCH_PREFIXES)), false),
-        4 => (
-            format!(
-                "{family} {}",
-                pick(rng, &["et Fils", "& Associés", "Frères"])
-            ),
-            false,
+        0 | 1 => format!("{word} {family}"),
+        2 => format!("{brand} {word} {city}"),
+        3 => format!("{} {family}", pick(rng, FRENCH_PREFIXES)),
+        4 => format!(
+            "{family} {}",
+            pick(rng, &["et Fils", "& Associés", "Frères"])
         ),
         5 => {
             let adjective = pick(
@@ -647,11 +643,9 @@ fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector) -> (St
                     "Française",
                 ],
             );
-            let elided = word.starts_with(['A', 'E', 'I', 'O', 'U', 'É', 'Î', 'H']);
-            let de = if elided { "d'" } else { "de " };
-            (format!("Société {adjective} {de}{word}"), true)
+            format!("Société {adjective} {}{word} {}{city}", of(word), of(city))
         }
-        _ => (format!("{word} {brand}"), true),
+        _ => format!("{word} {brand} {city}"),
     }
 }
 
