@@ -46,31 +46,27 @@ impl Output {
     /// A progress bar counting bytes, hidden when quiet or in JSON mode (and, by indicatif,
     /// when stderr is not a terminal).
     pub fn bytes_bar(&self, total: u64, message: String) -> ProgressBar {
-        if self.quiet || self.format == Format::Json {
-            return ProgressBar::hidden();
-        }
-        let style = ProgressStyle::with_template(
-            "{spinner:.green} {msg:30!} [{bar:32.cyan/blue}] {bytes:>9}/{total_bytes:9} {bytes_per_sec:>11} {eta:>4}",
+        self.bar(
+            total,
+            message,
+            "{bytes:>9}/{total_bytes:9} {bytes_per_sec:>11}",
         )
-        .unwrap_or_else(|e| unreachable!("the template is valid: {e}"))
-        .progress_chars("=> ");
-        let bar = ProgressBar::new(total)
-            .with_style(style)
-            .with_message(message);
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar
     }
 
     /// A progress bar counting items.
     pub fn count_bar(&self, total: u64, message: String) -> ProgressBar {
+        self.bar(total, message, "{human_pos:>9}/{human_len:9} {per_sec:>11}")
+    }
+
+    fn bar(&self, total: u64, message: String, counts: &str) -> ProgressBar {
         if self.quiet || self.format == Format::Json {
             return ProgressBar::hidden();
         }
-        let style = ProgressStyle::with_template(
-            "{spinner:.green} {msg:30!} [{bar:32.cyan/blue}] {human_pos:>9}/{human_len:9} {per_sec:>11} {eta:>4}",
-        )
-        .unwrap_or_else(|e| unreachable!("the template is valid: {e}"))
-        .progress_chars("=> ");
+        let template =
+            format!("{{spinner:.green}} {{msg:30!}} [{{bar:32.cyan/blue}}] {counts} {{eta:>4}}");
+        let style = ProgressStyle::with_template(&template)
+            .unwrap_or_else(|e| unreachable!("the template is valid: {e}"))
+            .progress_chars("=> ");
         let bar = ProgressBar::new(total)
             .with_style(style)
             .with_message(message);

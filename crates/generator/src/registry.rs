@@ -7,27 +7,7 @@
 
 use rand::Rng;
 
-/// Whether a string of ASCII digits passes the Luhn check.
-pub fn luhn_valid(digits: &str) -> bool {
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
-    }
-    let sum: u32 = digits
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 1 {
-                let d2 = d * 2;
-                if d2 > 9 { d2 - 9 } else { d2 }
-            } else {
-                d
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
+pub use cible_clean::normalize::registry::luhn_valid;
 
 /// Appends the Luhn check digit that makes `payload` + digit valid.
 fn push_luhn_digit(payload: &mut String) {

@@ -15,7 +15,8 @@ use std::fmt;
 use super::error::{Field, NormalizeError, Reason};
 use super::text;
 
-/// Whether a string of ASCII digits passes the Luhn check (the last digit checks the others).
+/// Whether a string of ASCII digits passes the Luhn check (the last digit checks the others);
+/// false for an empty string or any other character.
 ///
 /// ```
 /// use cible_clean::normalize::registry::luhn_valid;
@@ -23,6 +24,9 @@ use super::text;
 /// assert!(!luhn_valid("552032535"));
 /// ```
 pub fn luhn_valid(digits: &str) -> bool {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let sum: u32 = digits
         .bytes()
         .rev()

@@ -1,0 +1,319 @@
+//! One clustering workload on a data file, timed best of N, for `benches/clustering.py`, which
+//! runs scikit-learn on the same file in the same run. Not a test: nothing is asserted.
+//!
+//! ```text
+//! cargo build --release -p cible-ml --example bench
+//! target/release/examples/bench WORKLOAD --data x.json [options]
+//! ```
+//!
+//! The data file is a small JSON header `{"rows": R, "cols": C, "dtype": "f32"|"f64",
+//! "file": "x.bin"}` (`file` relative to the header) beside raw little-endian values, row-major.
+//! Labels files (`--labels`, `--labels-out`) are raw little-endian `i64`, noise as −1.
+//!
+//! Workloads and their options (defaults in brackets):
+//!
+//! - `kmeans`: `--k` [8] `--n-init` [1] `--max-iter` [300] `--tol` [1e-4] `--seed` [0]
+//!   `--algorithm lloyd|elkan` [lloyd]; whole fit, k-means++ included.
+//! - `kmeans-iter`: as `kmeans` from the centroids in `--init FILE` (a data file, k rows),
+//!   so that the time divided by the iterations is the cost of one iteration.
+//! - `minibatch`: `--k` `--batch-size` [1024] `--n-init` [3] `--max-iter` [100] `--seed`.
+//! - `silhouette`: exact silhouette of the labels in `--labels FILE`.
+//! - `ward` (or `complete`, `average`, `single`): the dendrogram, cut at `--k` clusters.
+//! - `dbscan`: `--eps` `--min-samples` [5].
+//! - `hdbscan`: `--min-cluster-size` [5] `--min-samples` [min cluster size].
+//! - `select-k`: `--k-min` [2] `--k-max` [15], k-means with `--seed`, every metric per k.
+//! - `stability`: `--k`, `--runs` [100] subsamples of 80 % of the rows, `--seed`.
+//!
+//! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
+//! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
+//! `load_seconds`, and what the workload produced (iterations, inertia, clusters, noise,
+//! score, …).
+
+use std::collections::HashMap;
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use cible_ml::metrics::silhouette_score;
+use cible_ml::{
+    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, Linkage, Matrix,
+    MiniBatchKMeans, SelectKParams, StabilityParams,
+};
+use serde_json::{Value, json};
+
+type Res<T> = Result<T, Box<dyn Error>>;
+
+/// Parsed `--name value` options.
+struct Options {
+    values: HashMap<String, String>,
+}
+
+impl Options {
+    fn parse(args: &[String]) -> Res<Options> {
+        let mut values = HashMap::new();
+        let mut it = args.iter();
+        while let Some(name) = it.next() {
+            let key = name
+                .strip_prefix("--")
+                .ok_or_else(|| format!("expected an option --name, found {name:?}"))?;
+            let value = it
+                .next()
+                .ok_or_else(|| format!("option --{key} needs a value"))?;
+            values.insert(key.to_string(), value.clone());
+        }
+        Ok(Options { values })
+    }
+
+    fn get<T: std::str::FromStr>(&self, key: &str, default: T) -> Res<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.values.get(key) {
+            None => Ok(default),
+            Some(v) => v
+                .parse()
+                .map_err(|e| format!("option --{key} {v:?}: {e}").into()),
+        }
+    }
+
+    fn required<T: std::str::FromStr>(&self, key: &str) -> Res<T>
+    where
+        T::Err: std::fmt::Display,
+    {
+        let v = self
+            .values
+            .get(key)
+            .ok_or_else(|| format!("option --{key} is required"))?;
+        v.parse()
+            .map_err(|e| format!("option --{key} {v:?}: {e}").into())
+    }
+
+    fn path(&self, key: &str) -> Option<PathBuf> {
+        self.values.get(key).map(PathBuf::from)
+    }
+}
+
+/// A matrix read from a data file, in the file's precision.
+enum Data {
+    F32(Matrix<f32>),
+    F64(Matrix<f64>),
+}
+
+fn read_data(header: &Path) -> Res<Data> {
+    let meta: Value = serde_json::from_str(&std::fs::read_to_string(header)?)?;
+    let field = |name: &str| {
+        meta.get(name)
+            .ok_or_else(|| format!("{}: missing field {name:?}", header.display()))
+    };
+    let rows = field("rows")?.as_u64().ok_or("rows: not an integer")? as usize;
+    let cols = field("cols")?.as_u64().ok_or("cols: not an integer")? as usize;
+    let dtype = field("dtype")?.as_str().ok_or("dtype: not a string")?;
+    let file = field("file")?.as_str().ok_or("file: not a string")?;
+    let bytes = std::fs::read(header.with_file_name(file))?;
+    let width = match dtype {
+        "f32" => 4,
+        "f64" => 8,
+        other => return Err(format!("dtype {other:?}: must be f32 or f64").into()),
+    };
+    if bytes.len() != rows * cols * width {
+        return Err(format!(
+            "{file}: {} bytes, expected {rows} × {cols} × {width}",
+            bytes.len()
+        )
+        .into());
+    }
+    Ok(if width == 4 {
+        let v = bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        Data::F32(Matrix::new(v, rows, cols)?)
+    } else {
+        let v = bytes
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")))
+            .collect();
+        Data::F64(Matrix::new(v, rows, cols)?)
+    })
+}
+
+fn read_labels(path: &Path) -> Res<Vec<usize>> {
+    let bytes = std::fs::read(path)?;
+    bytes
+        .chunks_exact(8)
+        .map(|b| {
+            let v = i64::from_le_bytes(b.try_into().expect("8 bytes"));
+            usize::try_from(v).map_err(|_| format!("{}: negative label {v}", path.display()).into())
+        })
+        .collect()
+}
+
+fn write_labels(path: &Path, labels: impl Iterator<Item = i64>) -> Res<()> {
+    let bytes: Vec<u8> = labels.flat_map(i64::to_le_bytes).collect();
+    std::fs::write(path, bytes)?;
+    Ok(())
+}
+
+/// What one run produced: a summary for the JSON line and the labels, if any.
+struct Outcome {
+    summary: Value,
+    labels: Option<Vec<i64>>,
+}
+
+fn as_i64(labels: &[usize]) -> Vec<i64> {
+    labels.iter().map(|&l| l as i64).collect()
+}
+
+fn kmeans_params(o: &Options) -> Res<cible_ml::KMeansParams> {
+    let algorithm: Algorithm = o.get("algorithm", "lloyd".to_string())?.parse()?;
+    Ok(KMeans::params(o.get("k", 8)?)
+        .n_init(o.get("n-init", 1)?)
+        .max_iter(o.get("max-iter", 300)?)
+        .tol(o.get("tol", 1e-4)?)
+        .seed(o.get("seed", 0)?)
+        .algorithm(algorithm))
+}
+
+fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome> {
+    Ok(match workload {
+        "kmeans" | "kmeans-iter" => {
+            let mut params = kmeans_params(o)?;
+            if workload == "kmeans-iter" {
+                let init = match read_data(&o.path("init").ok_or("--init FILE is required")?)? {
+                    Data::F32(m) => m.cast::<f64>(),
+                    Data::F64(m) => m,
+                };
+                params = params.init(Init::Centroids(
+                    init.iter_rows().map(<[f64]>::to_vec).collect(),
+                ));
+            }
+            let m = params.fit(x)?;
+            Outcome {
+                summary: json!({"n_iter": m.n_iter(), "inertia": m.inertia(),
+                    "converged": m.converged()}),
+                labels: Some(as_i64(m.labels())),
+            }
+        }
+        "minibatch" => {
+            let m = MiniBatchKMeans::params(o.get("k", 8)?)
+                .batch_size(o.get("batch-size", 1024)?)
+                .n_init(o.get("n-init", 3)?)
+                .max_epochs(o.get("max-iter", 100)?)
+                .seed(o.get("seed", 0)?)
+                .fit(x)?;
+            Outcome {
+                summary: json!({"n_steps": m.n_steps(), "inertia": m.inertia()}),
+                labels: Some(as_i64(m.labels())),
+            }
+        }
+        "silhouette" => {
+            let labels = read_labels(&o.path("labels").ok_or("--labels FILE is required")?)?;
+            Outcome {
+                summary: json!({"score": silhouette_score(x, &labels)?}),
+                labels: None,
+            }
+        }
+        "ward" | "complete" | "average" | "single" => {
+            let linkage: Linkage = workload.parse()?;
+            let d = Dendrogram::fit(x, linkage)?;
+            let labels = d.cut_k(o.get("k", 8)?)?;
+            Outcome {
+                summary: json!({"last_height": d.merges().last().map_or(0.0, |m| m.height)}),
+                labels: Some(as_i64(&labels)),
+            }
+        }
+        "dbscan" => {
+            let m = Dbscan::params(o.required("eps")?)
+                .min_samples(o.get("min-samples", 5)?)
+                .fit(x)?;
+            Outcome {
+                summary: json!({"n_clusters": m.n_clusters(), "n_noise": m.n_noise()}),
+                labels: Some(m.labels_with_noise_as_minus_one()),
+            }
+        }
+        "hdbscan" => {
+            let size = o.get("min-cluster-size", 5)?;
+            let m = Hdbscan::params(size)
+                .min_samples(o.get("min-samples", size)?)
+                .fit(x)?;
+            let labels = m.labels_with_noise_as_minus_one();
+            let noise = labels.iter().filter(|&&l| l < 0).count();
+            Outcome {
+                summary: json!({"n_clusters": m.n_clusters(), "n_noise": noise}),
+                labels: Some(labels),
+            }
+        }
+        "select-k" => {
+            let ks = o.get("k-min", 2)?..=o.get("k-max", 15)?;
+            let s = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?)).fit(x)?;
+            Outcome {
+                summary: json!({
+                    "recommended": s.recommended,
+                    "best_silhouette": s.best_silhouette,
+                    "best_calinski_harabasz": s.best_calinski_harabasz,
+                    "best_davies_bouldin": s.best_davies_bouldin,
+                    "elbow": s.elbow,
+                    "scores": s.scores,
+                }),
+                labels: None,
+            }
+        }
+        "stability" => {
+            let s = StabilityParams::new(kmeans_params(o)?)
+                .runs(o.get("runs", 100)?)
+                .fit(x)?;
+            let jaccard: Vec<f64> = s.per_cluster.iter().map(|c| c.mean_jaccard).collect();
+            Outcome {
+                summary: json!({"mean_ari": s.mean_ari, "mean_jaccard": jaccard}),
+                labels: Some(as_i64(&s.labels)),
+            }
+        }
+        other => return Err(format!("unknown workload {other:?}").into()),
+    })
+}
+
+fn run<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<(Vec<f64>, Outcome)> {
+    let repeat: usize = o.get("repeat", 3)?;
+    let mut seconds = Vec::with_capacity(repeat);
+    let mut last = None;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        let outcome = run_once(workload, x, o)?;
+        seconds.push(t.elapsed().as_secs_f64());
+        last = Some(outcome);
+    }
+    Ok((seconds, last.expect("at least one run")))
+}
+
+fn main() -> Res<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((workload, rest)) = args.split_first() else {
+        return Err("usage: bench WORKLOAD --data FILE.json [--name value ...]".into());
+    };
+    let o = Options::parse(rest)?;
+    let t = Instant::now();
+    let data = read_data(&o.path("data").ok_or("--data FILE.json is required")?)?;
+    let load_seconds = t.elapsed().as_secs_f64();
+    let (rows, cols, (seconds, outcome)) = match &data {
+        Data::F32(x) => (x.rows(), x.cols(), run(workload, x, &o)?),
+        Data::F64(x) => (x.rows(), x.cols(), run(workload, x, &o)?),
+    };
+    if let (Some(path), Some(labels)) = (o.path("labels-out"), &outcome.labels) {
+        write_labels(&path, labels.iter().copied())?;
+    }
+    let best = seconds.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut line = json!({
+        "workload": workload,
+        "rows": rows,
+        "cols": cols,
+        "threads": rayon::current_num_threads(),
+        "seconds": best,
+        "all_seconds": seconds,
+        "load_seconds": load_seconds,
+    });
+    if let (Value::Object(line), Value::Object(summary)) = (&mut line, outcome.summary) {
+        line.extend(summary);
+    }
+    println!("{line}");
+    Ok(())
+}
