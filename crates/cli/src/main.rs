@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{cluster, dedup, demo, generate, ingest, init, run};
+use commands::{cluster, dedup, demo, generate, ingest, init, rfm, run};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -43,6 +43,7 @@ enum Command {
     Generate(generate::GenerateArgs),
     Ingest(ingest::IngestArgs),
     Dedup(dedup::DedupArgs),
+    Rfm(rfm::RfmArgs),
     Cluster(cluster::ClusterArgs),
 }
 
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args, quiet, json),
         Command::Ingest(args) => ingest::run(args, quiet, json),
         Command::Dedup(args) => dedup::run(args, quiet, json),
+        Command::Rfm(args) => rfm::run(args, quiet, json),
         Command::Cluster(args) => cluster::run(args, quiet, json),
     };
     match result {

@@ -569,3 +569,52 @@ fn cluster_refuses_unusable_values_with_their_place() {
         stderr(&o)
     );
 }
+
+#[test]
+fn rfm_scores_customers_as_of_a_date_and_rejects_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("orders.csv"),
+        "client;date;montant\nA;05/01/2026;100,50\nA;20/10/2026;20\nB;01/06/2026;5\n;01/06/2026;5\nC;hier;5\nA;02/11/2026;999\n",
+    )
+    .unwrap();
+    let args = [
+        "rfm",
+        "orders.csv",
+        "--customer",
+        "client",
+        "--date",
+        "date",
+        "--amount",
+        "montant",
+        "--decimal",
+        ",",
+        "--as-of",
+        "2026-11-01",
+        "--out",
+        "rfm.csv",
+        "--json",
+    ];
+    let o = cible(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["customers"], 2);
+    assert_eq!(summary["transactions_after_as_of"], 1);
+    assert_eq!(summary["rows_rejected"], 2);
+    let mut reader = csv::Reader::from_path(dir.path().join("rfm.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let get = |row: &csv::StringRecord, name: &str| {
+        row[headers.iter().position(|h| h == name).unwrap()].to_string()
+    };
+    assert_eq!(get(&rows[0], "customer"), "A");
+    assert_eq!(get(&rows[0], "frequency"), "1");
+    assert_eq!(get(&rows[0], "recency_days"), "12");
+    assert_eq!(get(&rows[0], "monetary_total"), "120.5");
+    let rejects = std::fs::read_to_string(dir.path().join("rfm.rejects.csv")).unwrap();
+    assert!(
+        rejects.contains("orders.csv,5,client,,missing required value"),
+        "{rejects}"
+    );
+    assert!(rejects.contains("orders.csv,6,date,hier,"), "{rejects}");
+}

@@ -36,6 +36,7 @@ mod ingest;
 mod mapping;
 mod read;
 mod rejects;
+mod rfm;
 mod table;
 
 pub use coerce::{parse_bool, parse_date, parse_integer, parse_number, parse_timestamp};
@@ -47,4 +48,5 @@ pub use ingest::{
 pub use mapping::normalize_name;
 pub use read::{Detected, detect_delimiter, detect_encoding};
 pub use rejects::{Reject, RejectReason, RejectsWriter};
+pub use rfm::{CustomerRfm, Transaction, rfm};
 pub use table::{TextTable, read_table};

@@ -6,6 +6,7 @@ pub mod demo;
 pub mod generate;
 pub mod ingest;
 pub mod init;
+pub mod rfm;
 pub mod run;
 
 use clap::Args;
