@@ -85,6 +85,26 @@ fn write_stdout(text: &str) {
     }
 }
 
+/// Joins `items` with ", " into lines of at most `width` characters, a comma ending every line
+/// but the last (an item longer than that stands alone on its line).
+pub fn wrap(items: &[String], width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for item in items {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 2 + item.chars().count() <= width => {
+                line.push_str(", ");
+                line.push_str(item);
+            }
+            Some(line) => {
+                line.push(',');
+                lines.push(item.clone());
+            }
+            None => lines.push(item.clone()),
+        }
+    }
+    lines
+}
+
 /// `1234567` → `1,234,567`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -122,6 +142,16 @@ pub fn shown(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lists_wrap_at_the_width() {
+        let items: Vec<String> = ["alpha", "beta", "gamma", "delta"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(wrap(&items, 12), ["alpha, beta,", "gamma, delta"]);
+        assert_eq!(wrap(&items, 100), ["alpha, beta, gamma, delta"]);
+        assert!(wrap(&[], 10).is_empty());
+    }
 
     #[test]
     fn numbers_for_people() {

@@ -7,7 +7,7 @@ use cible_data::{IngestSummary, NamedSource, Progress, RejectsWriter, ingest_tab
 use indicatif::ProgressBar;
 
 use crate::error::CliError;
-use crate::output::{Output, count, shown};
+use crate::output::{Output, count, shown, wrap};
 
 /// Loads one table with a progress bar per file.
 pub fn load_with_progress(
@@ -87,11 +87,10 @@ pub fn print_ingest(out: &Output, summary: &IngestSummary, rejects: &std::path::
             .filter(|(canonical, source)| canonical != source)
             .map(|(canonical, source)| format!("{canonical} ← {source}"))
             .collect();
-        if !mapped.is_empty() {
-            out.line(format!("  mapping   {}", mapped.join(", ")));
-        }
-        if !file.unmapped.is_empty() {
-            out.line(format!("  ignored   {}", file.unmapped.join(", ")));
+        for (label, items) in [("mapping", &mapped), ("ignored", &file.unmapped)] {
+            for (i, line) in wrap(items, 86).into_iter().enumerate() {
+                out.line(format!("  {:<9} {line}", if i == 0 { label } else { "" }));
+            }
         }
     }
 }
