@@ -14,8 +14,9 @@
 //!
 //! - `kmeans`: `--k` [8] `--n-init` [1] `--max-iter` [300] `--tol` [1e-4] `--seed` [0]
 //!   `--algorithm lloyd|elkan` [lloyd]; whole fit, k-means++ included.
-//! - `kmeans-iter`: as `kmeans` from the centroids in `--init FILE` (a data file, k rows),
-//!   so that the time divided by the iterations is the cost of one iteration.
+//! - `kmeans-iter`: as `kmeans` from the centroids in `--init FILE` (a data file, k rows);
+//!   with `--tol 0`, the difference between fits of two `--max-iter` values, divided by the
+//!   difference in iterations, is the cost of one iteration without a fit's fixed costs.
 //! - `minibatch`: `--k` `--batch-size` [1024] `--n-init` [3] `--max-iter` [100] `--seed`.
 //! - `silhouette`: exact silhouette of the labels in `--labels FILE`.
 //! - `ward` (or `complete`, `average`, `single`): the dendrogram, cut at `--k` clusters.
@@ -26,8 +27,10 @@
 //!
 //! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
 //! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
-//! `load_seconds`, and what the workload produced (iterations, inertia, clusters, noise,
-//! score, …).
+//! `load_seconds`, `rss_before_mb` (resident memory once the data is loaded) and `peak_rss_mb`
+//! (the peak from then on, data included: read from `/proc/self/status` after resetting the
+//! peak through `/proc/self/clear_refs`; null elsewhere than Linux), and what the workload
+//! produced (iterations, inertia, clusters, noise, score, …).
 
 use std::collections::HashMap;
 use std::error::Error;
@@ -36,8 +39,8 @@ use std::time::Instant;
 
 use cible_ml::metrics::silhouette_score;
 use cible_ml::{
-    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, Linkage, Matrix,
-    MiniBatchKMeans, SelectKParams, StabilityParams,
+    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, Linkage, Matrix, MiniBatchKMeans,
+    SelectKParams, StabilityParams,
 };
 use serde_json::{Value, json};
 
@@ -285,6 +288,16 @@ fn run<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<(Vec<f64>, O
     Ok((seconds, last.expect("at least one run")))
 }
 
+/// A line of `/proc/self/status` in MB (`VmRSS:` now, `VmHWM:` the peak); `None` where there is
+/// no such file. A process's own figure: for a process started by fork and exec, the parent's
+/// `ru_maxrss` also counts the parent's memory at the fork.
+fn memory_mb(key: &str) -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
 fn main() -> Res<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((workload, rest)) = args.split_first() else {
@@ -294,6 +307,11 @@ fn main() -> Res<()> {
     let t = Instant::now();
     let data = read_data(&o.path("data").ok_or("--data FILE.json is required")?)?;
     let load_seconds = t.elapsed().as_secs_f64();
+    // From here on the peak counts the workload, not the file's bytes read beside the matrix.
+    let rss_before_mb = memory_mb("VmRSS:");
+    if std::fs::write("/proc/self/clear_refs", "5").is_err() {
+        eprintln!("could not reset the peak resident memory: peak_rss_mb includes loading");
+    }
     let (rows, cols, (seconds, outcome)) = match &data {
         Data::F32(x) => (x.rows(), x.cols(), run(workload, x, &o)?),
         Data::F64(x) => (x.rows(), x.cols(), run(workload, x, &o)?),
@@ -302,6 +320,7 @@ fn main() -> Res<()> {
         write_labels(&path, labels.iter().copied())?;
     }
     let best = seconds.iter().copied().fold(f64::INFINITY, f64::min);
+    let peak_rss_mb = memory_mb("VmHWM:");
     let mut line = json!({
         "workload": workload,
         "rows": rows,
@@ -310,6 +329,8 @@ fn main() -> Res<()> {
         "seconds": best,
         "all_seconds": seconds,
         "load_seconds": load_seconds,
+        "rss_before_mb": rss_before_mb,
+        "peak_rss_mb": peak_rss_mb,
     });
     if let (Value::Object(line), Value::Object(summary)) = (&mut line, outcome.summary) {
         line.extend(summary);
