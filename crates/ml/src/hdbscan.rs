@@ -360,19 +360,13 @@ impl Hdbscan {
 
     /// Labels as scikit-learn writes them: the cluster, or −1 for noise.
     pub fn labels_with_noise_as_minus_one(&self) -> Vec<i64> {
-        self.labels
-            .iter()
-            .map(|l| l.map_or(-1, |c| c as i64))
-            .collect()
+        crate::noise::as_minus_one(&self.labels)
     }
 
     /// Labels with noise as one more cluster, numbered `n_clusters` (the partition
     /// scikit-learn's metrics see when given labels with −1).
     pub fn labels_with_noise_as_cluster(&self) -> Vec<usize> {
-        self.labels
-            .iter()
-            .map(|l| l.unwrap_or(self.n_clusters))
-            .collect()
+        crate::noise::as_cluster(&self.labels, self.n_clusters)
     }
 
     /// How strongly each row belongs to its cluster, in [0, 1] (0 for noise).

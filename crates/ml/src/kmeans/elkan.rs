@@ -151,15 +151,7 @@ fn iterate<F: Float>(
             sums
         })
         .collect();
-    let mut total = if update {
-        Sums::zeros(k, d)
-    } else {
-        Sums::zeros(0, 0)
-    };
-    for p in &partials {
-        total.merge(p);
-    }
-    total
+    Sums::total(&partials, k, d, update)
 }
 
 /// Loosens the bounds by how far each centroid moved.

@@ -39,6 +39,20 @@ impl Sums {
     }
 
     /// Adds `other` to `self`, cluster by cluster.
+    /// The sums of per-block partial sums, added in block order so that the result does not
+    /// depend on the thread count; only the change count when the centroids are not updated.
+    pub(super) fn total(partials: &[Sums], k: usize, d: usize, update: bool) -> Sums {
+        let mut total = if update {
+            Sums::zeros(k, d)
+        } else {
+            Sums::zeros(0, 0)
+        };
+        for p in partials {
+            total.merge(p);
+        }
+        total
+    }
+
     pub(super) fn merge(&mut self, other: &Sums) {
         self.sums
             .iter_mut()
@@ -146,15 +160,7 @@ pub(super) fn assign<F: Float>(
             sums
         })
         .collect();
-    let mut total = if update {
-        Sums::zeros(k, d)
-    } else {
-        Sums::zeros(0, 0)
-    };
-    for p in &partials {
-        total.merge(p);
-    }
-    total
+    Sums::total(&partials, k, d, update)
 }
 
 /// The next centroids from the weighted sums: empty clusters are first moved to the rows
