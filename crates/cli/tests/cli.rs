@@ -70,6 +70,32 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         );
         let unique: std::collections::HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(unique.len(), ids.len(), "{table}: a record in two entities");
+        // One golden record per entity, whose lineage lists every member once.
+        let mut golden =
+            csv::Reader::from_path(run_dir.join(format!("entities/{table}_golden.csv"))).unwrap();
+        let entity_ids: std::collections::HashSet<&str> = entities
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(1).unwrap())
+            .collect();
+        let mut merged = 0;
+        let mut golden_rows = 0;
+        for row in golden.records() {
+            let row = row.unwrap();
+            assert!(
+                entity_ids.contains(&row[0]),
+                "{table}: unknown entity {}",
+                &row[0]
+            );
+            merged += row[row.len() - 2].parse::<usize>().unwrap();
+            golden_rows += 1;
+        }
+        assert_eq!(golden_rows, entity_ids.len(), "{table}");
+        assert_eq!(
+            merged,
+            ids.len(),
+            "{table}: every record in one golden record"
+        );
         let score = &json["duplicates_vs_truth"][*table];
         assert!(score["recall"].as_f64().unwrap() >= 0.8, "{table}: {score}");
     }

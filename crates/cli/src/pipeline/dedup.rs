@@ -15,6 +15,7 @@ use cible_data::read_table;
 use cible_dedup::{Comparator, Dedup, DedupParams, DedupStats, FieldSpec, Records, deduplicate};
 use serde::Serialize;
 
+use super::golden::write_golden;
 use crate::error::CliError;
 use crate::output::{Output, count};
 
@@ -185,6 +186,8 @@ pub fn dedup_table(
     let params = DedupParams::new().fields(fields).threshold(threshold);
     let result = deduplicate(&records, None, &params)?;
     write_lineage(&records, &result, entities_out, pairs_out)?;
+    let golden_out = entities_out.with_file_name(format!("{kind}_golden.csv"));
+    write_golden(&text, id, &result.entities, &golden_out)?;
     let model_out = entities_out.with_file_name(format!("{kind}_model.json"));
     let model =
         serde_json::json!({ "model": result.model, "stats": result.stats, "params": params });

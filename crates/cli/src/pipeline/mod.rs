@@ -1,9 +1,11 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
-//! the workspace. Today that is ingestion, then deduplication of accounts and contacts; later
-//! stages (features, segment, profile, activate) are added here as they are built. The stages
-//! live here, in the binary, until a second user (the server) needs them as a library.
+//! the workspace. Today that is ingestion, then deduplication of accounts and contacts with a
+//! golden record per entity; later stages (features, segment, profile, activate) are added here
+//! as they are built. The stages live here, in the binary, until a second user (the server)
+//! needs them as a library.
 
 mod dedup;
+mod golden;
 mod ingest;
 
 use std::path::PathBuf;
@@ -119,6 +121,11 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 Some(summary.records as u64),
             )?;
             run.add_output(&format!("{kind}_pairs"), &pairs, Some(summary.pairs as u64))?;
+            run.add_output(
+                &format!("{kind}_golden"),
+                &format!("entities/{kind}_golden.csv"),
+                Some(summary.entities as u64),
+            )?;
             deduplicated.push(summary);
         }
         run.add_stage(
