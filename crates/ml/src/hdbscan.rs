@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::kdtree::KdTree;
 use crate::matrix::{Float, Matrix, distance_f64};
+use crate::mst::prim;
 
 /// HDBSCAN parameters as the user gives them; built with [`Hdbscan::params`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -70,70 +71,16 @@ impl HdbscanParams {
             .into_par_iter()
             .map(|i| tree.kth_distance(i, min_samples))
             .collect();
-        let mut mst = prim_mutual_reachability(x, &core);
+        // Prim's tree of the mutual reachability graph `max(core[a], core[b], ‖a − b‖)`, as
+        // scikit-learn's `mst_from_data_matrix`.
+        let mut mst = prim(x.rows(), |a, b| {
+            distance_f64(x.row(a), x.row(b)).max(core[a]).max(core[b])
+        });
         mst.sort_by(|a, b| a.2.total_cmp(&b.2));
         let linkage = single_linkage(n, &mst);
         let condensed = condense(n, &linkage, self.min_cluster_size);
         Ok(select(n, &condensed))
     }
-}
-
-/// Prim's minimum spanning tree of the mutual reachability graph
-/// `max(core[a], core[b], ‖a − b‖)`, as scikit-learn's `mst_from_data_matrix`.
-fn prim_mutual_reachability<F: Float>(x: &Matrix<F>, core: &[f64]) -> Vec<(usize, usize, f64)> {
-    const CHUNK: usize = 2048;
-    let n = x.rows();
-    let mut in_tree = vec![false; n];
-    let mut best = vec![f64::INFINITY; n];
-    let mut source = vec![0usize; n];
-    let mut edges = Vec::with_capacity(n - 1);
-    let mut current = 0;
-    for _ in 1..n {
-        in_tree[current] = true;
-        let (reach, next) = best
-            .par_chunks_mut(CHUNK)
-            .zip(source.par_chunks_mut(CHUNK))
-            .zip(in_tree.par_chunks(CHUNK))
-            .enumerate()
-            .map(|(c, ((best, source), in_tree))| {
-                let mut nearest = (f64::INFINITY, usize::MAX);
-                for (r, ((b, s), &done)) in best
-                    .iter_mut()
-                    .zip(source.iter_mut())
-                    .zip(in_tree)
-                    .enumerate()
-                {
-                    if done {
-                        continue;
-                    }
-                    let j = c * CHUNK + r;
-                    let d = distance_f64(x.row(current), x.row(j))
-                        .max(core[current])
-                        .max(core[j]);
-                    if d < *b {
-                        *b = d;
-                        *s = current;
-                    }
-                    if *b < nearest.0 || (*b == nearest.0 && j < nearest.1) {
-                        nearest = (*b, j);
-                    }
-                }
-                nearest
-            })
-            .reduce(
-                || (f64::INFINITY, usize::MAX),
-                |a, b| {
-                    if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
-                        b
-                    } else {
-                        a
-                    }
-                },
-            );
-        edges.push((source[next], next, reach));
-        current = next;
-    }
-    edges
 }
 
 /// One merge of the single-linkage tree (scipy's format: rows `0..n`, merge `i` is `n + i`).

@@ -17,7 +17,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::matrix::{Float, Matrix};
+use crate::matrix::{Float, Matrix, distance_f64};
+use crate::mst::{lexicographic_min, prim};
 
 /// How the distance between two clusters is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -93,7 +94,7 @@ impl Dendrogram {
         // (representative row of one side, of the other side, height), in discovery order.
         let raw = match linkage {
             Linkage::Ward => ward_chain(x),
-            Linkage::Single => prim(x),
+            Linkage::Single => prim(x.rows(), |i, j| distance_f64(x.row(i), x.row(j))),
             Linkage::Complete | Linkage::Average => matrix_chain(x, linkage),
         };
         Ok(Dendrogram {
@@ -173,16 +174,6 @@ impl Dendrogram {
 
 /// Rows per parallel task in the nearest-neighbour searches.
 const PAR_CHUNK: usize = 2048;
-
-/// The smaller of two `(distance, index)` pairs: by distance, then by index, so that parallel
-/// reductions pick the same pair whatever the thread count.
-fn lexicographic_min(a: (f64, usize), b: (f64, usize)) -> (f64, usize) {
-    if b.0 < a.0 || (b.0 == a.0 && b.1 < a.1) {
-        b
-    } else {
-        a
-    }
-}
 
 /// Sorts merges by height (stably) and names clusters as scipy does.
 fn relabel(n: usize, mut raw: Vec<(usize, usize, f64)>) -> Vec<Merge> {
@@ -276,50 +267,6 @@ fn ward_chain<F: Float>(x: &Matrix<F>) -> Vec<(usize, usize, f64)> {
     merges
 }
 
-/// Single linkage from Prim's minimum spanning tree: O(n) memory, O(n² · d) time.
-fn prim<F: Float>(x: &Matrix<F>) -> Vec<(usize, usize, f64)> {
-    let n = x.rows();
-    let mut in_tree = vec![false; n];
-    let mut best = vec![f64::INFINITY; n];
-    let mut from = vec![0usize; n];
-    let mut merges = Vec::with_capacity(n.saturating_sub(1));
-    let mut current = 0;
-    in_tree[0] = true;
-    for _ in 1..n {
-        let (next_d, next) = best
-            .par_chunks_mut(PAR_CHUNK)
-            .zip(from.par_chunks_mut(PAR_CHUNK))
-            .zip(in_tree.par_chunks(PAR_CHUNK))
-            .enumerate()
-            .map(|(c, ((best, from), in_tree))| {
-                let mut nearest = (f64::INFINITY, usize::MAX);
-                for (r, ((b, f), &done)) in best
-                    .iter_mut()
-                    .zip(from.iter_mut())
-                    .zip(in_tree)
-                    .enumerate()
-                {
-                    if done {
-                        continue;
-                    }
-                    let j = c * PAR_CHUNK + r;
-                    let dj = crate::matrix::distance_f64(x.row(current), x.row(j));
-                    if dj < *b {
-                        *b = dj;
-                        *f = current;
-                    }
-                    nearest = lexicographic_min(nearest, (*b, j));
-                }
-                nearest
-            })
-            .reduce(|| (f64::INFINITY, usize::MAX), lexicographic_min);
-        in_tree[next] = true;
-        merges.push((from[next], next, next_d));
-        current = next;
-    }
-    merges
-}
-
 /// Complete or average linkage by the nearest-neighbour chain on the condensed distance
 /// matrix, updated with the Lance–Williams formulas.
 fn matrix_chain<F: Float>(x: &Matrix<F>, linkage: Linkage) -> Vec<(usize, usize, f64)> {
@@ -332,7 +279,7 @@ fn matrix_chain<F: Float>(x: &Matrix<F>, linkage: Linkage) -> Vec<(usize, usize,
     let mut dist = vec![0.0f64; n * n.saturating_sub(1) / 2];
     for i in 0..n {
         for j in i + 1..n {
-            dist[index(i, j)] = crate::matrix::distance_f64(x.row(i), x.row(j));
+            dist[index(i, j)] = distance_f64(x.row(i), x.row(j));
         }
     }
     let mut size = vec![1.0f64; n];

@@ -99,6 +99,7 @@ mod kdtree;
 mod kmeans;
 mod matrix;
 pub mod metrics;
+mod mst;
 mod noise;
 mod scale;
 mod select_k;
