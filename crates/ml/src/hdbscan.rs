@@ -359,16 +359,7 @@ mod tests {
         let centres = Matrix::from_rows(&[[0.0, 0.0], [6.0, 0.0]]).unwrap();
         let (x, _) = make_blobs(3_000, &centres, 1.0, 3).unwrap();
         let fit = || Hdbscan::params(20).fit(&x).unwrap();
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(fit);
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap()
-            .install(fit);
+        let (one, two) = crate::test_support::one_and_two_threads(fit);
         assert_eq!(one, two);
     }
 

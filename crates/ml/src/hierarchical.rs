@@ -383,16 +383,7 @@ mod tests {
         let (x, truth) = crate::make_blobs(3_000, &centres, 1.0, 4).unwrap();
         for linkage in [Linkage::Ward, Linkage::Single] {
             let fit = || Dendrogram::fit(&x, linkage).unwrap();
-            let one = rayon::ThreadPoolBuilder::new()
-                .num_threads(1)
-                .build()
-                .unwrap()
-                .install(fit);
-            let two = rayon::ThreadPoolBuilder::new()
-                .num_threads(2)
-                .build()
-                .unwrap()
-                .install(fit);
+            let (one, two) = crate::test_support::one_and_two_threads(fit);
             assert_eq!(one, two, "{linkage}");
             if linkage == Linkage::Ward {
                 let ari =

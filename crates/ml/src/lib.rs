@@ -104,6 +104,8 @@ mod noise;
 mod scale;
 mod select_k;
 mod stability;
+#[cfg(test)]
+mod test_support;
 
 pub use blobs::make_blobs;
 pub use dbscan::{Dbscan, DbscanParams};

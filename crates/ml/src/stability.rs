@@ -256,16 +256,7 @@ mod tests {
                 .fit(&x)
                 .unwrap()
         };
-        let one = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .build()
-            .unwrap()
-            .install(run);
-        let two = rayon::ThreadPoolBuilder::new()
-            .num_threads(2)
-            .build()
-            .unwrap()
-            .install(run);
+        let (one, two) = crate::test_support::one_and_two_threads(run);
         assert_eq!(one, two);
     }
 

@@ -1,5 +1,7 @@
 //! Choosing k on seeded Gaussian blobs with a known number of well-separated centres.
 
+mod common;
+
 use cible_ml::{KMeans, Matrix, SelectKParams, make_blobs, select_k};
 
 fn centres(k: usize) -> Matrix<f64> {
@@ -50,15 +52,6 @@ fn same_result_with_one_or_two_threads() {
             .fit(&x)
             .unwrap()
     };
-    let one = rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .build()
-        .unwrap()
-        .install(run);
-    let two = rayon::ThreadPoolBuilder::new()
-        .num_threads(2)
-        .build()
-        .unwrap()
-        .install(run);
+    let (one, two) = common::one_and_two_threads(run);
     assert_eq!(one, two);
 }

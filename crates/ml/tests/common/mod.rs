@@ -98,3 +98,15 @@ pub fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {
 
 pub const DATASETS: [&str; 2] = ["iris", "wine"];
 pub const TOLERANCE: f64 = 1e-9;
+
+/// Runs `run` in a pool of one thread, then of two, for tests that results do not depend on
+/// the thread count.
+pub fn one_and_two_threads<T: Send>(run: impl Fn() -> T + Send + Sync) -> (T, T) {
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .expect("a thread pool")
+    };
+    (pool(1).install(&run), pool(2).install(&run))
+}
