@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::FormatArg;
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
-use crate::pipeline::write_lineage;
+use crate::pipeline::{read_pairs, write_lineage};
 
 /// Find the records of any table that are the same entity, without labels.
 ///
@@ -181,23 +181,7 @@ pub fn run(args: &DedupArgs, quiet: bool, json: bool) -> Result<(), CliError> {
 }
 
 fn score(result: &Dedup, path: &Path) -> Result<PairScores, CliError> {
-    let error = |e: csv::Error| CliError::Io {
-        path: path.display().to_string(),
-        source: std::io::Error::other(e.to_string()),
-    };
-    let mut reader = csv::Reader::from_path(path).map_err(error)?;
-    let mut truth = Vec::new();
-    for row in reader.records() {
-        let row = row.map_err(error)?;
-        if row.len() < 2 {
-            return Err(CliError::Usage(format!(
-                "{}: expected two id columns per line, found {}",
-                path.display(),
-                row.len()
-            )));
-        }
-        truth.push((row[0].trim().to_string(), row[1].trim().to_string()));
-    }
+    let truth = read_pairs(path)?;
     Ok(pair_scores(
         result
             .pairs

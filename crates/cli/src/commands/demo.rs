@@ -17,7 +17,7 @@ use super::generate::{generate_with_progress, print_generate};
 use super::run::print_run;
 use crate::error::CliError;
 use crate::output::count;
-use crate::pipeline::{RunOutcome, run_project};
+use crate::pipeline::{RunOutcome, read_pairs, run_project};
 
 /// Generate the demo world, then run the whole project on it. Needs no input.
 ///
@@ -144,19 +144,6 @@ pub fn score_duplicates(
     dir: &Path,
     outcome: &RunOutcome,
 ) -> Result<Vec<(String, PairScores)>, CliError> {
-    let read_pairs = |path: &Path| -> Result<Vec<(String, String)>, CliError> {
-        let error = |e: csv::Error| CliError::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e.to_string()),
-        };
-        let mut reader = csv::Reader::from_path(path).map_err(error)?;
-        let mut pairs = Vec::new();
-        for row in reader.records() {
-            let row = row.map_err(error)?;
-            pairs.push((row[0].to_string(), row[1].to_string()));
-        }
-        Ok(pairs)
-    };
     let mut scores = Vec::new();
     for d in &outcome.dedup {
         let found = read_pairs(

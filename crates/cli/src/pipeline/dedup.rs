@@ -2,6 +2,7 @@
 //! values (company names without legal form, e-mail match keys, phones in E.164, web domains),
 //! so that `SAS Dupont Logistique` and `Dupont Logistique S.A.S.` agree.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -45,15 +46,15 @@ struct Derived {
 
 /// A row of a loaded table, by canonical column name.
 struct Row<'a> {
-    columns: &'a [String],
+    /// Column name → position, resolved once per table.
+    columns: &'a HashMap<&'a str, usize>,
     values: &'a [Vec<Option<String>>],
     index: usize,
 }
 
 impl Row<'_> {
     fn get(&self, column: &str) -> Option<&str> {
-        let c = self.columns.iter().position(|n| n == column)?;
-        self.values[c][self.index].as_deref()
+        self.values[*self.columns.get(column)?][self.index].as_deref()
     }
 }
 
@@ -161,12 +162,18 @@ pub fn dedup_table(
     };
     let (text, _) = read_table(table, None, None, Default::default())?;
     let id = text.column_index(table, kind.id_column())?;
+    let positions: HashMap<&str, usize> = text
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
     let mut columns = Vec::with_capacity(derived.len());
     for d in derived {
         let values = (0..text.len())
             .map(|index| {
                 let row = Row {
-                    columns: &text.columns,
+                    columns: &positions,
                     values: &text.values,
                     index,
                 };
@@ -215,28 +222,57 @@ pub fn write_lineage(
     entities_out: &Path,
     pairs_out: &Path,
 ) -> Result<(), CliError> {
-    let quote = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
+    let error = |path: &Path| {
+        let path = path.display().to_string();
+        move |e: csv::Error| CliError::Io {
+            path,
+            source: std::io::Error::other(e.to_string()),
         }
     };
-    let mut text = String::from("id,entity_id\n");
+    let mut entities = csv::Writer::from_path(entities_out).map_err(error(entities_out))?;
+    entities
+        .write_record(["id", "entity_id"])
+        .map_err(error(entities_out))?;
     for (i, entity) in result.entities.iter().enumerate() {
-        text.push_str(&format!("{},{}\n", quote(records.id(i)), quote(entity)));
+        entities
+            .write_record([records.id(i), entity])
+            .map_err(error(entities_out))?;
     }
-    std::fs::write(entities_out, text).map_err(CliError::io(entities_out))?;
-    let mut text = String::from("id_a,id_b,match_probability\n");
+    entities.flush().map_err(CliError::io(entities_out))?;
+    let mut pairs = csv::Writer::from_path(pairs_out).map_err(error(pairs_out))?;
+    pairs
+        .write_record(["id_a", "id_b", "match_probability"])
+        .map_err(error(pairs_out))?;
     for p in &result.pairs {
-        text.push_str(&format!(
-            "{},{},{:.6}\n",
-            quote(&p.id_a),
-            quote(&p.id_b),
-            p.probability
-        ));
+        let probability = format!("{:.6}", p.probability);
+        pairs
+            .write_record([p.id_a.as_str(), &p.id_b, &probability])
+            .map_err(error(pairs_out))?;
     }
-    std::fs::write(pairs_out, text).map_err(CliError::io(pairs_out))
+    pairs.flush().map_err(CliError::io(pairs_out))
+}
+
+/// Reads a CSV of id pairs (the first two columns of every line, after a header), such as
+/// `pairs.csv` or a file of true duplicate pairs.
+pub fn read_pairs(path: &Path) -> Result<Vec<(String, String)>, CliError> {
+    let error = |e: csv::Error| CliError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(error)?;
+    let mut pairs = Vec::new();
+    for row in reader.records() {
+        let row = row.map_err(error)?;
+        if row.len() < 2 {
+            return Err(CliError::Usage(format!(
+                "{}: expected two id columns per line, found {}",
+                path.display(),
+                row.len()
+            )));
+        }
+        pairs.push((row[0].trim().to_string(), row[1].trim().to_string()));
+    }
+    Ok(pairs)
 }
 
 /// Prints what deduplication did, for people.

@@ -17,7 +17,7 @@ use cible_data::{IngestSummary, NamedSource, RejectsWriter};
 use cible_store::{RunRecord, Workspace};
 use serde::Serialize;
 
-pub use dedup::{DedupSummary, print_dedup, write_lineage};
+pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
 pub use ingest::{load_with_progress, print_ingest};
 
 use crate::error::CliError;
