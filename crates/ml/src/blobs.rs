@@ -43,7 +43,7 @@ pub fn make_blobs(
 }
 
 /// A standard normal draw (Box–Muller).
-fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
     // 1 - u lies in (0, 1], so its logarithm is finite.
     let u1 = 1.0 - rng.random::<f64>();
     let u2 = rng.random::<f64>();

@@ -124,6 +124,12 @@ pub enum Error {
         /// Largest number of labels allowed (`n_samples - 1`).
         max: usize,
     },
+    /// Every column of the data is constant, so there are no principal components.
+    #[error("{what} has no variance (every column is constant); drop it or give varied data")]
+    NoVariance {
+        /// The input at fault (`"the data"`).
+        what: &'static str,
+    },
     /// A bug in cible-ml.
     #[error("internal error (a bug in cible-ml, please report it): {detail}")]
     Internal {

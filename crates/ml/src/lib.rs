@@ -101,6 +101,7 @@ mod matrix;
 pub mod metrics;
 mod mst;
 mod noise;
+mod pca;
 mod scale;
 mod select_k;
 mod stability;
@@ -117,6 +118,7 @@ pub use kmeans::{
     MiniBatchKMeansParams,
 };
 pub use matrix::{Float, Matrix};
+pub use pca::{NComponents, Pca, PcaModel, PcaParams, PcaSolver};
 pub use scale::{Scaler, Scaling};
 pub use select_k::{KScore, KSelection, SILHOUETTE_TIE, SelectKParams, elbow, select_k};
 pub use stability::{ClusterStability, Resampling, Stability, StabilityParams};

@@ -4,7 +4,7 @@ use std::fmt::{Debug, Display};
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, Mul, Sub, SubAssign};
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -93,7 +93,8 @@ impl_float!(f64);
 /// ```
 ///
 /// A matrix may have zero rows (the algorithms reject it with a clear error); constant columns
-/// are allowed and contribute nothing to distances.
+/// are allowed and contribute nothing to distances. It serializes as `{"data": [...], "rows": R,
+/// "cols": C}`, and deserializing checks the shape and the values as [`Matrix::new`] does.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Matrix<F: Float> {
     data: Vec<F>,
@@ -263,6 +264,19 @@ impl<F: Float> Matrix<F> {
     }
 }
 
+impl<'de, F: Float + Deserialize<'de>> Deserialize<'de> for Matrix<F> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Parts<F> {
+            data: Vec<F>,
+            rows: usize,
+            cols: usize,
+        }
+        let parts = Parts::<F>::deserialize(deserializer)?;
+        Matrix::new(parts.data, parts.rows, parts.cols).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Squared Euclidean distance between two equal-length slices, accumulated in `F` in four
 /// interleaved partial sums (so that the additions do not wait on each other).
 #[inline]
@@ -362,6 +376,19 @@ mod tests {
         assert_eq!(m.constant_columns(), vec![1]);
         assert_eq!(m.cast::<f32>().row(0), &[1.0f32, 5.0]);
         assert_eq!(m.select_rows(&[1, 1]).as_slice(), &[3.0, 5.0, 3.0, 5.0]);
+    }
+
+    #[test]
+    fn deserializing_checks_shape_and_values() {
+        let m = Matrix::from_rows(&[[1.0f64, 2.0], [3.0, 4.5]]).unwrap();
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"data":[1.0,2.0,3.0,4.5],"rows":2,"cols":2}"#);
+        assert_eq!(serde_json::from_str::<Matrix<f64>>(&json).unwrap(), m);
+        let e = serde_json::from_str::<Matrix<f64>>(r#"{"data":[1.0],"rows":2,"cols":2}"#);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "data has 1 values but a 2 × 2 matrix needs 4"
+        );
     }
 
     #[test]

@@ -22,11 +22,19 @@ crates/ml/tests/reference/<name>.json with:
   stably (see `hdbscan_stable`);
 - `dbscan`: DBSCAN(eps, min_samples) labels (-1 for noise), core rows and the silhouette of
   the labels for a few settings, with the smallest |distance - eps| over all pairs (0 means
-  some pair lies exactly at eps).
+  some pair lies exactly at eps);
+- `pca`: PCA(svd_solver="full") of the raw features and of the StandardScaler-ed ones, with
+  n_components None (all), 3, 0.85, and 3 with whiten=True: the number of components kept,
+  mean, explained variances and their ratios, singular values, components and the first five
+  transformed rows.
 
 Run from the repository root:
     python3 -m venv .venv-ref && .venv-ref/bin/pip install numpy scikit-learn
     .venv-ref/bin/python crates/ml/tests/reference/make_reference.py
+
+The stored files were made with numpy 2.4.6 and scikit-learn 1.9.1. On another machine some
+silhouette and k-means values come out different in the last bit (BLAS rounding): when adding
+cases, keep the stored values of the existing keys and add only the new ones.
 """
 
 import json
@@ -35,6 +43,7 @@ import os
 import numpy as np
 import sklearn
 from sklearn.cluster import DBSCAN, HDBSCAN, AgglomerativeClustering, KMeans, kmeans_plusplus
+from sklearn.decomposition import PCA
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 from sklearn.metrics import (
     adjusted_rand_score,
@@ -196,6 +205,32 @@ def hdbscan_cases(x):
     return cases
 
 
+def pca_case(x, n_components, whiten=False):
+    model = PCA(n_components=n_components, svd_solver="full", whiten=whiten).fit(x)
+    return {
+        "n_components": int(model.n_components_),
+        "whiten": whiten,
+        "mean": model.mean_.tolist(),
+        "explained_variance": model.explained_variance_.tolist(),
+        "explained_variance_ratio": model.explained_variance_ratio_.tolist(),
+        "singular_values": model.singular_values_.tolist(),
+        "components": model.components_.tolist(),
+        "first_rows": model.transform(x[:5]).tolist(),
+    }
+
+
+def pca_cases(x):
+    cases = {}
+    for key, data in (("raw", x), ("zscore", StandardScaler().fit_transform(x))):
+        cases[key] = {
+            "all": pca_case(data, None),
+            "3": pca_case(data, 3),
+            "0.85": pca_case(data, 0.85),
+            "3_whiten": pca_case(data, 3, whiten=True),
+        }
+    return cases
+
+
 def reference(name):
     x, y = load(name)
     rng = np.random.RandomState(0)
@@ -241,6 +276,7 @@ def reference(name):
         "scaling": scaling_cases(x),
         "hierarchical": hierarchical_cases(x),
         "hdbscan": hdbscan_cases(x),
+        "pca": pca_cases(x),
     }
 
 
