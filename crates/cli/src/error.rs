@@ -27,6 +27,9 @@ pub enum CliError {
     /// The demo-data generator.
     #[error(transparent)]
     Generate(#[from] GenerateError),
+    /// The feature stage.
+    #[error(transparent)]
+    Features(#[from] cible_features::FeatureError),
     /// A file the command writes or reads itself.
     #[error("{path}: {source}")]
     Io {
@@ -53,6 +56,7 @@ impl CliError {
             Self::Store(e) => e.kind(),
             Self::Generate(e) => e.kind(),
             Self::Dedup(e) => e.kind(),
+            Self::Features(e) => e.kind(),
             Self::Ml(e) => match e.kind() {
                 cible_ml::ErrorKind::Input => ErrorKind::Input,
                 cible_ml::ErrorKind::Internal => ErrorKind::Internal,

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{cluster, dedup, demo, generate, ingest, init, rfm, run};
+use commands::{cluster, dedup, demo, features, generate, ingest, init, rfm, run};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -44,6 +44,7 @@ enum Command {
     Ingest(ingest::IngestArgs),
     Dedup(dedup::DedupArgs),
     Rfm(rfm::RfmArgs),
+    Features(features::FeaturesArgs),
     Cluster(cluster::ClusterArgs),
 }
 
@@ -58,6 +59,7 @@ fn main() -> ExitCode {
         Command::Ingest(args) => ingest::run(args, quiet, json),
         Command::Dedup(args) => dedup::run(args, quiet, json),
         Command::Rfm(args) => rfm::run(args, quiet, json),
+        Command::Features(args) => features::run(args, quiet, json),
         Command::Cluster(args) => cluster::run(args, quiet, json),
     };
     match result {

@@ -58,6 +58,20 @@ impl Output {
         self.bar(total, message, "{human_pos:>9}/{human_len:9} {per_sec:>11}")
     }
 
+    /// A spinner with the elapsed time, for a step whose progress cannot be counted.
+    pub fn spinner(&self, message: String) -> ProgressBar {
+        if self.quiet || self.format == Format::Json {
+            return ProgressBar::hidden();
+        }
+        let style = ProgressStyle::with_template("{spinner:.green} {msg:30!} {elapsed:>4}")
+            .unwrap_or_else(|e| unreachable!("the template is valid: {e}"));
+        let bar = ProgressBar::new_spinner()
+            .with_style(style)
+            .with_message(message);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
     fn bar(&self, total: u64, message: String, counts: &str) -> ProgressBar {
         if self.quiet || self.format == Format::Json {
             return ProgressBar::hidden();

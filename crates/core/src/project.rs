@@ -79,6 +79,44 @@ pub struct ProjectFile {
     /// The cleaning stage.
     #[serde(default)]
     pub clean: CleanSection,
+    /// The feature stage.
+    #[serde(default)]
+    pub features: FeaturesSection,
+}
+
+/// The `[features]` section.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturesSection {
+    /// The user's own features (`[[features.custom]]`), added after the built-in ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomFeatureConfig>,
+}
+
+/// One `[[features.custom]]` table: a feature written as an SQL expression over the other
+/// features, or as an aggregate query over the tables.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CustomFeatureConfig {
+    /// Column name in the features table (snake_case, not a built-in feature's).
+    pub name: String,
+    /// What it means.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Unit of its values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// An SQL expression over the features of the same account, e.g.
+    /// `monetary_12m / nullif(employees, 0)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// An SQL query over the views `accounts`, `contacts`, `orders` and `events` returning
+    /// `account_id` and a column named like the feature, one row per account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    /// The value for accounts the query returns no row for (SQL literal), e.g. `0`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fill: Option<String>,
 }
 
 /// The `[clean]` section.

@@ -127,6 +127,7 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
         },
         sources: demo_sources(params.format).into_iter().collect(),
         clean: Default::default(),
+        features: Default::default(),
     };
     let body = toml::to_string_pretty(&file)
         .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;

@@ -68,6 +68,21 @@ name = "{name}"
 # kind = "events"
 # path = "data/web_events.ndjson"
 # columns = { occurred_at = "timestamp" }
+
+# Features: about a hundred are built in (`cible features --list`). Add your own as an SQL
+# expression over the other features, or as an aggregate query over the views accounts,
+# contacts, orders and events (already limited to as_of, account_id = the deduplicated account).
+# [[features.custom]]
+# name = "big_spender"
+# description = "Spent over 50,000 in the last 12 months"
+# expression = "monetary_12m > 50000"
+#
+# [[features.custom]]
+# name = "support_visits_90d"
+# unit = "events"
+# query = """SELECT account_id, count(*) AS support_visits_90d FROM events
+#            WHERE properties LIKE '%/support%' AND age_days < 90 GROUP BY account_id"""
+# fill = "0"
 "#;
 
 /// Runs `cible init`.

@@ -5,6 +5,7 @@
 //! needs them as a library.
 
 mod dedup;
+mod features;
 mod golden;
 mod ingest;
 
@@ -14,10 +15,12 @@ use cible_clean::normalize::Country;
 use cible_core::project::{Project, resolve_path};
 use cible_core::schema::TableKind;
 use cible_data::{IngestSummary, NamedSource, RejectsWriter};
+use cible_features::{CustomFeatures, FeatureSummary};
 use cible_store::{RunRecord, Workspace};
 use serde::Serialize;
 
 pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
+pub use features::print_features;
 pub use ingest::{load_with_progress, print_ingest};
 
 use crate::error::CliError;
@@ -36,6 +39,20 @@ pub struct RunOutcome {
     pub rejects: PathBuf,
     /// One summary per deduplicated table.
     pub dedup: Vec<DedupSummary>,
+    /// The feature stage, when there are accounts.
+    pub features: Option<FeatureStage>,
+}
+
+/// What the feature stage did.
+#[derive(Debug, Serialize)]
+pub struct FeatureStage {
+    /// Counts.
+    #[serde(flatten)]
+    pub summary: FeatureSummary,
+    /// The features table.
+    pub table: PathBuf,
+    /// Seconds spent.
+    pub seconds: f64,
 }
 
 /// Runs every stage of `project` and commits the run.
@@ -135,6 +152,30 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
         );
     }
+    let mut features = None;
+    if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
+        let started = std::time::Instant::now();
+        let custom = CustomFeatures::new(&project.file.features.custom)?;
+        let table = features::features_stage(
+            &mut run,
+            project.as_of,
+            &custom,
+            dedup_settings.enabled,
+            out,
+        )?;
+        let seconds = started.elapsed().as_secs_f64();
+        run.add_stage(
+            "features",
+            seconds,
+            serde_json::to_value(&table.summary)
+                .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
+        );
+        features = Some(FeatureStage {
+            summary: table.summary,
+            table: run.final_path(features::FEATURES_TABLE),
+            seconds,
+        });
+    }
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
     let record = run.commit()?;
@@ -150,5 +191,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         tables,
         rejects: rejects_path,
         dedup: deduplicated,
+        features,
     })
 }

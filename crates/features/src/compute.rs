@@ -1,0 +1,491 @@
+//! Running the feature SQL with DataFusion: register the tables, create the views, run the
+//! query, write the features table.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use cible_core::schema::{ColumnType, TableKind};
+use datafusion::arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::datasource::MemTable;
+use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
+use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
+use parquet::arrow::ArrowWriter;
+use serde::Serialize;
+
+use crate::catalog::{Feature, builtin};
+use crate::custom::CustomFeatures;
+use crate::error::{FeatureError, Result};
+use crate::roles::{role_of, seniority_of};
+use crate::sql;
+
+/// The files the features are computed from. Tables are canonical (as `cible ingest` writes
+/// them, Parquet or CSV); missing tables count as empty.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// One row per account. With deduplication, the golden records, whose `entity_id` column
+    /// is then the account id.
+    pub accounts: PathBuf,
+    /// `id,entity_id`: the entity of every source account id, when accounts were
+    /// deduplicated. Without it, every account is its own entity.
+    pub account_entities: Option<PathBuf>,
+    /// Contacts.
+    pub contacts: Option<PathBuf>,
+    /// `id,entity_id` for contacts, as for accounts.
+    pub contact_entities: Option<PathBuf>,
+    /// Orders.
+    pub orders: Option<PathBuf>,
+    /// Events.
+    pub events: Option<PathBuf>,
+}
+
+/// What the feature stage computed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeatureSummary {
+    /// The reference date.
+    pub as_of: NaiveDate,
+    /// Rows of the features table (accounts).
+    pub accounts: usize,
+    /// Features per account.
+    pub features: usize,
+    /// Orders up to as_of whose account is unknown: not counted in any feature.
+    pub orphan_orders: u64,
+    /// Events up to as_of attached to no known account (directly or through a contact).
+    pub orphan_events: u64,
+    /// Orders after as_of, ignored.
+    pub future_orders: u64,
+    /// Events after as_of, ignored.
+    pub future_events: u64,
+}
+
+/// The features table: one row per account, the catalogue of its columns.
+#[derive(Debug, Clone)]
+pub struct FeatureTable {
+    /// The rows, `account_id` first, then one column per feature in catalogue order.
+    pub batches: Vec<RecordBatch>,
+    /// The table's schema.
+    pub schema: SchemaRef,
+    /// Every feature, built-in then custom.
+    pub catalog: Vec<Feature>,
+    /// Counts.
+    pub summary: FeatureSummary,
+}
+
+impl FeatureTable {
+    /// Writes the table as Parquet to `path`.
+    pub fn write_parquet(&self, path: &Path) -> Result<()> {
+        let io = |e: std::io::Error| FeatureError::io(path, e);
+        let file = File::create(path).map_err(io)?;
+        let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None)
+            .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+        for batch in &self.batches {
+            writer
+                .write(batch)
+                .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+        }
+        writer
+            .close()
+            .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+        Ok(())
+    }
+
+    /// Number of accounts.
+    pub fn num_rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+}
+
+/// Computes every built-in feature and `custom` for the accounts of `inputs`, as of `as_of`:
+/// nothing dated after the end of that day counts.
+pub fn compute(inputs: &Inputs, as_of: NaiveDate, custom: &CustomFeatures) -> Result<FeatureTable> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .build()
+        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))?;
+    runtime.block_on(compute_async(inputs, as_of, custom))
+}
+
+/// The catalogue: every built-in feature, then `custom`, whose SQL is planned (against empty
+/// tables) so that mistakes show before any data is read.
+pub fn full_catalog(custom: &CustomFeatures) -> Result<Vec<Feature>> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))?;
+    runtime.block_on(async {
+        let ctx = context(&TableFiles::default(), as_of_placeholder()).await?;
+        let mut catalog = builtin();
+        let extra = custom.resolve(&ctx, &catalog).await?;
+        catalog.extend(extra);
+        Ok(catalog)
+    })
+}
+
+/// Any date: the catalogue does not depend on it.
+fn as_of_placeholder() -> NaiveDate {
+    NaiveDate::default()
+}
+
+/// The files of [`Inputs`], each optional.
+#[derive(Default)]
+struct TableFiles<'a> {
+    accounts: Option<&'a Path>,
+    account_entities: Option<&'a Path>,
+    contacts: Option<&'a Path>,
+    contact_entities: Option<&'a Path>,
+    orders: Option<&'a Path>,
+    events: Option<&'a Path>,
+}
+
+/// A session with the UDFs, the tables of `files` and the views as of `as_of`.
+async fn context(files: &TableFiles<'_>, as_of: NaiveDate) -> Result<SessionContext> {
+    let config = SessionConfig::new().with_information_schema(false);
+    let ctx = SessionContext::new_with_config(config);
+    register_udfs(&ctx);
+    register_canonical(&ctx, TableKind::Accounts, files.accounts).await?;
+    register_canonical(&ctx, TableKind::Contacts, files.contacts).await?;
+    register_canonical(&ctx, TableKind::Orders, files.orders).await?;
+    register_canonical(&ctx, TableKind::Events, files.events).await?;
+    register_entities(
+        &ctx,
+        "account_entities",
+        "account_id",
+        "canonical_accounts",
+        files.account_entities,
+    )
+    .await?;
+    register_entities(
+        &ctx,
+        "contact_entities",
+        "contact_id",
+        "canonical_contacts",
+        files.contact_entities,
+    )
+    .await?;
+    for view in [
+        sql::accounts_view(as_of),
+        sql::contacts_view(),
+        sql::orders_view(as_of),
+        sql::events_view(as_of),
+    ] {
+        run(&ctx, &view).await?;
+    }
+    Ok(ctx)
+}
+
+async fn compute_async(
+    inputs: &Inputs,
+    as_of: NaiveDate,
+    custom: &CustomFeatures,
+) -> Result<FeatureTable> {
+    let files = TableFiles {
+        accounts: Some(&inputs.accounts),
+        account_entities: inputs.account_entities.as_deref(),
+        contacts: inputs.contacts.as_deref(),
+        contact_entities: inputs.contact_entities.as_deref(),
+        orders: inputs.orders.as_deref(),
+        events: inputs.events.as_deref(),
+    };
+    let ctx = context(&files, as_of).await?;
+    let mut catalog = builtin();
+    let extra = custom.resolve(&ctx, &catalog).await?;
+    catalog.extend(extra);
+    let query = sql::features_query(&catalog);
+    let frame = ctx.sql(&query).await.map_err(FeatureError::sql(&query))?;
+    let batches = frame.collect().await.map_err(FeatureError::sql(&query))?;
+    let (schema, batches) = plain_strings(batches).map_err(FeatureError::sql(&query))?;
+    let day = sql::epoch_days(as_of);
+    let end = (day + 1) * 86_400;
+    let summary = FeatureSummary {
+        as_of,
+        accounts: batches.iter().map(RecordBatch::num_rows).sum(),
+        features: catalog.len(),
+        orphan_orders: count(&ctx, &format!("SELECT count(*) FROM canonical_orders o WHERE CAST(o.ordered_at AS INT) <= {day} AND NOT EXISTS (SELECT 1 FROM account_entities m WHERE m.account_id = o.account_id)")).await?,
+        orphan_events: count(&ctx, &format!("SELECT count(*) FROM canonical_events WHERE to_unixtime(occurred_at) < {end}")).await?
+            - count(&ctx, "SELECT count(*) FROM events").await?,
+        future_orders: count(&ctx, &format!("SELECT count(*) FROM canonical_orders WHERE CAST(ordered_at AS INT) > {day}")).await?,
+        future_events: count(&ctx, &format!("SELECT count(*) FROM canonical_events WHERE to_unixtime(occurred_at) >= {end}")).await?,
+    };
+    Ok(FeatureTable {
+        batches,
+        schema,
+        catalog,
+        summary,
+    })
+}
+
+/// The batches with every string column as plain `Utf8`, the type readers of the features
+/// table expect (DataFusion produces string views).
+fn plain_strings(
+    batches: Vec<RecordBatch>,
+) -> datafusion::error::Result<(SchemaRef, Vec<RecordBatch>)> {
+    let Some(first) = batches.first() else {
+        return Ok((Arc::new(Schema::empty()), batches));
+    };
+    let plain = |ty: &DataType| match ty {
+        DataType::Utf8View | DataType::LargeUtf8 => DataType::Utf8,
+        other => other.clone(),
+    };
+    let schema: SchemaRef = Arc::new(Schema::new(
+        first
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| Field::new(f.name(), plain(f.data_type()), true))
+            .collect::<Vec<_>>(),
+    ));
+    let batches = batches
+        .iter()
+        .map(|batch| {
+            let columns = batch
+                .columns()
+                .iter()
+                .zip(schema.fields())
+                .map(|(column, field)| cast(column, field.data_type()))
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            Ok(RecordBatch::try_new(schema.clone(), columns)?)
+        })
+        .collect::<datafusion::error::Result<Vec<_>>>()?;
+    Ok((schema, batches))
+}
+
+async fn run(ctx: &SessionContext, statement: &str) -> Result<()> {
+    ctx.sql(statement)
+        .await
+        .map_err(FeatureError::sql(statement))?
+        .collect()
+        .await
+        .map_err(FeatureError::sql(statement))?;
+    Ok(())
+}
+
+async fn count(ctx: &SessionContext, query: &str) -> Result<u64> {
+    let batches = ctx
+        .sql(query)
+        .await
+        .map_err(FeatureError::sql(query))?
+        .collect()
+        .await
+        .map_err(FeatureError::sql(query))?;
+    let value = batches
+        .first()
+        .and_then(|b| {
+            b.column(0)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .map(|a| a.value(0))
+        })
+        .unwrap_or(0);
+    Ok(value.max(0) as u64)
+}
+
+/// The SQL type a canonical column is read as.
+fn sql_type(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text | ColumnType::OneOf(_) | ColumnType::Json => "VARCHAR",
+        ColumnType::Integer => "BIGINT",
+        ColumnType::Number => "DOUBLE",
+        ColumnType::Date => "DATE",
+        ColumnType::Timestamp => "TIMESTAMP",
+        ColumnType::Boolean => "BOOLEAN",
+    }
+}
+
+/// Registers `path` as `raw_<kind>` and the view `canonical_<kind>` with every canonical
+/// column of the kind, of its canonical type: columns the file lacks are NULL, text columns
+/// (from CSV) are cast, values that do not convert become NULL.
+async fn register_canonical(
+    ctx: &SessionContext,
+    kind: TableKind,
+    path: Option<&Path>,
+) -> Result<()> {
+    let raw = format!("raw_{kind}");
+    let available: HashSet<String> = match path {
+        Some(path) => {
+            register_file(ctx, &raw, path).await?;
+            let table = ctx
+                .table(raw.as_str())
+                .await
+                .map_err(FeatureError::sql(&raw))?;
+            table
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect()
+        }
+        None => {
+            let schema = kind.arrow_schema();
+            let empty = MemTable::try_new(schema, vec![vec![]]).map_err(FeatureError::sql(&raw))?;
+            ctx.register_table(raw.as_str(), Arc::new(empty))
+                .map_err(FeatureError::sql(&raw))?;
+            kind.columns().iter().map(|c| c.name.to_string()).collect()
+        }
+    };
+    let id = kind.id_column();
+    let columns: Vec<String> = kind
+        .columns()
+        .iter()
+        .map(|c| {
+            let ty = sql_type(c.ty);
+            let source = if available.contains(c.name) {
+                Some(c.name)
+            } else if c.name == id && available.contains("entity_id") {
+                // Golden records: the entity id is the account id.
+                Some("entity_id")
+            } else {
+                None
+            };
+            match source {
+                Some(column) => format!("TRY_CAST(\"{column}\" AS {ty}) AS \"{}\"", c.name),
+                None => format!("CAST(NULL AS {ty}) AS \"{}\"", c.name),
+            }
+        })
+        .collect();
+    if path.is_some()
+        && !available.contains(id)
+        && !(kind == TableKind::Accounts && available.contains("entity_id"))
+    {
+        return Err(FeatureError::MissingColumn {
+            path: path.map(Path::to_path_buf).unwrap_or_default(),
+            column: id.to_string(),
+        });
+    }
+    run(
+        ctx,
+        &format!(
+            "CREATE VIEW canonical_{kind} AS SELECT {} FROM {raw}",
+            columns.join(", ")
+        ),
+    )
+    .await
+}
+
+async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<()> {
+    let text = path.to_string_lossy().into_owned();
+    if !path.is_file() {
+        return Err(FeatureError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        ));
+    }
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        // Every column as text: the canonical view converts them.
+        let header = csv_header(path)?;
+        let schema = Schema::new(
+            header
+                .iter()
+                .map(|h| Field::new(h, DataType::Utf8, true))
+                .collect::<Vec<_>>(),
+        );
+        let extension = format!(
+            ".{}",
+            path.extension()
+                .map(|e| e.to_string_lossy())
+                .unwrap_or_default()
+        );
+        ctx.register_csv(
+            name,
+            &text,
+            CsvReadOptions::new()
+                .schema(&schema)
+                .has_header(true)
+                .file_extension(&extension),
+        )
+        .await
+        .map_err(FeatureError::sql(&text))
+    } else {
+        let extension = path
+            .extension()
+            .map(|e| format!(".{}", e.to_string_lossy()))
+            .unwrap_or_default();
+        ctx.register_parquet(
+            name,
+            &text,
+            ParquetReadOptions::default().file_extension(&extension),
+        )
+        .await
+        .map_err(FeatureError::sql(&text))
+    }
+}
+
+fn csv_header(path: &Path) -> Result<Vec<String>> {
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+    let header = reader
+        .headers()
+        .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+    Ok(header.iter().map(str::to_string).collect())
+}
+
+/// Registers the `id,entity_id` map of `path` as the view `name(id_name, entity_id)`, or,
+/// without a map, every id of `table` as its own entity.
+async fn register_entities(
+    ctx: &SessionContext,
+    name: &str,
+    id_name: &str,
+    table: &str,
+    path: Option<&Path>,
+) -> Result<()> {
+    let view = match path {
+        Some(path) => {
+            let raw = format!("raw_{name}");
+            register_file(ctx, &raw, path).await?;
+            format!("CREATE VIEW {name} AS SELECT id AS {id_name}, entity_id FROM {raw}")
+        }
+        None => {
+            format!("CREATE VIEW {name} AS SELECT {id_name}, {id_name} AS entity_id FROM {table}")
+        }
+    };
+    run(ctx, &view).await
+}
+
+/// `job_role(title)` and `job_seniority(title)` for the SQL.
+fn register_udfs(ctx: &SessionContext) {
+    let role = create_udf(
+        "job_role",
+        vec![DataType::Utf8],
+        DataType::Utf8,
+        Volatility::Immutable,
+        Arc::new(|args: &[ColumnarValue]| {
+            let titles = ColumnarValue::values_to_arrays(args)?;
+            let titles = as_strings(&titles[0])?;
+            let roles: StringArray = titles
+                .iter()
+                .map(|t| t.and_then(role_of).map(|r| r.name()))
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(roles) as ArrayRef))
+        }),
+    );
+    let seniority = create_udf(
+        "job_seniority",
+        vec![DataType::Utf8],
+        DataType::Int64,
+        Volatility::Immutable,
+        Arc::new(|args: &[ColumnarValue]| {
+            let titles = ColumnarValue::values_to_arrays(args)?;
+            let titles = as_strings(&titles[0])?;
+            let levels: Int64Array = titles
+                .iter()
+                .map(|t| t.map(|t| seniority_of(t) as i64))
+                .collect();
+            Ok(ColumnarValue::Array(Arc::new(levels) as ArrayRef))
+        }),
+    );
+    ctx.register_udf(role);
+    ctx.register_udf(seniority);
+}
+
+fn as_strings(array: &ArrayRef) -> datafusion::error::Result<&StringArray> {
+    array.as_any().downcast_ref::<StringArray>().ok_or_else(|| {
+        datafusion::error::DataFusionError::Internal(format!(
+            "expected text, got {}",
+            array.data_type()
+        ))
+    })
+}

@@ -1,0 +1,37 @@
+//! cible-features: one row per account of features computed with SQL over the canonical
+//! tables, evaluated by DataFusion as of a reference date.
+//!
+//! ```no_run
+//! use cible_features::{CustomFeatures, Inputs, compute};
+//!
+//! let inputs = Inputs {
+//!     accounts: "workspace/runs/1/tables/accounts.parquet".into(),
+//!     orders: Some("workspace/runs/1/tables/orders.parquet".into()),
+//!     events: Some("workspace/runs/1/tables/events.parquet".into()),
+//!     ..Inputs::default()
+//! };
+//! let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+//! let table = compute(&inputs, as_of, &CustomFeatures::default())?;
+//! table.write_parquet("features.parquet".as_ref())?;
+//! # Ok::<(), cible_features::FeatureError>(())
+//! ```
+//!
+//! - [`catalog`]: every feature with its group, unit and description; [`builtin`] lists
+//!   them, [`catalog::markdown`] writes `docs/features.md`.
+//! - [`roles`]: decision roles and seniority from French and English job titles, also
+//!   available in SQL as `job_role(title)` and `job_seniority(title)`.
+//! - [`CustomFeatures`]: the user's features from `cible.toml`, as SQL expressions over the
+//!   other features or aggregate queries over the views.
+//! - [`compute`]: runs it all; nothing dated after the end of the as_of day is read.
+
+pub mod catalog;
+mod compute;
+mod custom;
+mod error;
+pub mod roles;
+mod sql;
+
+pub use catalog::{Feature, Group, Kind, builtin};
+pub use compute::{FeatureSummary, FeatureTable, Inputs, compute, full_catalog};
+pub use custom::CustomFeatures;
+pub use error::{FeatureError, Result};
