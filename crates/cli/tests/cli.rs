@@ -107,7 +107,20 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(stages, ["ingest", "dedup"]);
+    assert_eq!(stages, ["ingest", "dedup", "features"]);
+    // Features: one row per account entity, every feature in the catalogue.
+    let features = &json["run"]["features"];
+    let golden_accounts = csv::Reader::from_path(run_dir.join("entities/accounts_golden.csv"))
+        .unwrap()
+        .records()
+        .count() as u64;
+    assert_eq!(features["accounts"].as_u64().unwrap(), golden_accounts);
+    let catalog: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(run_dir.join("features/catalog.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(catalog.len() as u64, features["features"].as_u64().unwrap());
+    assert!(catalog.len() >= 90, "{}", catalog.len());
     let inputs = record["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 4);
     assert!(
@@ -122,11 +135,17 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     let latest2 = std::fs::read_to_string(demo.join("workspace/LATEST")).unwrap();
     assert_ne!(latest, latest2);
     let run_dir2 = demo.join("workspace/runs").join(latest2.trim());
-    for table in ["accounts", "contacts", "orders", "events"] {
-        let file = format!("tables/{table}.parquet");
+    for file in [
+        "tables/accounts.parquet",
+        "tables/contacts.parquet",
+        "tables/orders.parquet",
+        "tables/events.parquet",
+        "features/accounts.parquet",
+    ] {
+        let table = file;
         assert_eq!(
-            std::fs::read(run_dir.join(&file)).unwrap(),
-            std::fs::read(run_dir2.join(&file)).unwrap(),
+            std::fs::read(run_dir.join(file)).unwrap(),
+            std::fs::read(run_dir2.join(file)).unwrap(),
             "{table} differs between runs"
         );
     }
@@ -643,4 +662,94 @@ fn rfm_scores_customers_as_of_a_date_and_rejects_bad_rows() {
         "{rejects}"
     );
     assert!(rejects.contains("orders.csv,6,date,hier,"), "{rejects}");
+}
+
+#[test]
+fn features_list_the_catalogue_and_compute_any_canonical_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cible(&["features", "--list"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for expected in [
+        "TRANSACTIONAL",
+        "recency_days",
+        "engagement_index",
+        "role_finance",
+        "naf_section",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+    let o = cible(
+        &["features", "--list", "--group", "intent", "--json"],
+        dir.path(),
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let names: Vec<&str> = json["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"buying_stage") && !names.contains(&"recency_days"),
+        "{names:?}"
+    );
+    let o = cible(&["features", "--list", "--group", "nope"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--group nope"), "{}", stderr(&o));
+
+    // Standalone: canonical CSV tables in, Parquet out; a project adds its own features.
+    std::fs::write(
+        dir.path().join("accounts.csv"),
+        "account_id,name,employees\nA1,Alpha,120\nA2,Beta,8\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("orders.csv"),
+        "order_id,account_id,ordered_at,amount\nO1,A1,2026-10-01,100\nO2,A1,2026-12-01,50\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cible.toml"),
+        "[project]\nname = \"t\"\n\n[[features.custom]]\nname = \"big\"\nexpression = \"monetary_total >= 100\"\n",
+    )
+    .unwrap();
+    let args = [
+        "features",
+        "--accounts",
+        "accounts.csv",
+        "--orders",
+        "orders.csv",
+        "--as-of",
+        "2026-11-01",
+        "--out",
+        "features.parquet",
+        "--project",
+        ".",
+        "--json",
+    ];
+    let o = cible(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["summary"]["accounts"], 2);
+    assert_eq!(json["summary"]["future_orders"], 1);
+    assert_eq!(
+        json["catalog"].as_array().unwrap().last().unwrap()["name"],
+        "big"
+    );
+    assert!(dir.path().join("features.parquet").is_file());
+
+    // A mistake in a custom feature names it.
+    std::fs::write(
+        dir.path().join("cible.toml"),
+        "[project]\nname = \"t\"\n\n[[features.custom]]\nname = \"bad\"\nexpression = \"no_such_column + 1\"\n",
+    )
+    .unwrap();
+    let o = cible(&args, dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`bad`") && stderr(&o).contains("no_such_column"),
+        "{}",
+        stderr(&o)
+    );
 }
