@@ -1,5 +1,7 @@
 //! The crate's one error type, grouped by whose fault it is.
 
+use std::fmt;
+
 use thiserror::Error;
 
 /// Whose fault an [`Error`](enum@Error) is, so that the CLI can map it to an exit code and the server to an
@@ -130,6 +132,64 @@ pub enum Error {
         /// The input at fault (`"the data"`).
         what: &'static str,
     },
+    /// A column named by a specification is not in the input.
+    #[error("missing column \"{name}\"; available columns: {available}")]
+    MissingColumn {
+        /// The column asked for.
+        name: String,
+        /// The input's columns, comma-separated.
+        available: String,
+    },
+    /// Two columns of an input, or two specifications, have the same name.
+    #[error("column \"{name}\" is given twice; column names must be unique")]
+    DuplicateColumn {
+        /// The repeated name.
+        name: String,
+    },
+    /// A column does not have one value per row.
+    #[error("column \"{name}\" has {found} values but the columns before it have {rows}")]
+    ColumnLength {
+        /// The column at fault.
+        name: String,
+        /// Rows of the columns added before it.
+        rows: usize,
+        /// Values in this column.
+        found: usize,
+    },
+    /// A column is numeric where categories are needed, or the other way round.
+    #[error("column \"{name}\" is {found} but its specification needs a {expected} column")]
+    ColumnType {
+        /// The column at fault.
+        name: String,
+        /// The kind the specification needs (`"numeric"`, `"categorical"`).
+        expected: &'static str,
+        /// The column's kind.
+        found: &'static str,
+    },
+    /// A value of a named column is missing or cannot be transformed.
+    #[error("column \"{column}\", row {row}: {problem}")]
+    BadValue {
+        /// The column at fault.
+        column: String,
+        /// Zero-based row of the first offending value.
+        row: usize,
+        /// What is wrong with the value.
+        problem: ValueProblem,
+    },
+    /// A category was not seen when an encoder was fitted (or is not in the given order).
+    #[error("column \"{column}\", row {row}: unknown category \"{value}\" (known: {known}); {fix}")]
+    UnknownCategory {
+        /// The column at fault.
+        column: String,
+        /// Zero-based row of the first unknown category.
+        row: usize,
+        /// The unknown category.
+        value: String,
+        /// The known categories, comma-separated (the first ten).
+        known: String,
+        /// How to fix it.
+        fix: &'static str,
+    },
     /// A bug in cible-ml.
     #[error("internal error (a bug in cible-ml, please report it): {detail}")]
     Internal {
@@ -157,6 +217,34 @@ impl Error {
             name,
             value: value.to_string(),
             reason: reason.into(),
+        }
+    }
+}
+
+/// What is wrong with one value of a named column ([`Error::BadValue`]).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ValueProblem {
+    /// The value is missing.
+    Missing,
+    /// The value is NaN or infinite.
+    NotFinite(f64),
+    /// A negative value where `log1p` needs values of at least 0.
+    NegativeForLog1p(f64),
+}
+
+impl fmt::Display for ValueProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueProblem::Missing => {
+                f.write_str("missing value; impute or drop missing values before encoding")
+            }
+            ValueProblem::NotFinite(v) => write!(f, "value {v} is not finite"),
+            ValueProblem::NegativeForLog1p(v) => write!(
+                f,
+                "value {v} is negative; log1p needs values of at least 0 \
+                 (use signed_log for values that can be negative)"
+            ),
         }
     }
 }

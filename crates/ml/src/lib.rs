@@ -92,6 +92,7 @@
 
 mod blobs;
 mod dbscan;
+mod encode;
 mod error;
 mod hdbscan;
 mod hierarchical;
@@ -110,7 +111,12 @@ mod test_support;
 
 pub use blobs::make_blobs;
 pub use dbscan::{Dbscan, DbscanParams};
-pub use error::{Error, ErrorKind, Result};
+pub use encode::{
+    Column, ColumnSpec, Encoding, Frame, HandleUnknown, MISSING, NumericParams, NumericTransform,
+    OneHotEncoder, OneHotParams, OrdinalEncoder, OrdinalParams, OrdinalUnknown, Preprocessor,
+    PreprocessorParams,
+};
+pub use error::{Error, ErrorKind, Result, ValueProblem};
 pub use hdbscan::{Hdbscan, HdbscanParams};
 pub use hierarchical::{Dendrogram, Linkage, Merge};
 pub use kmeans::{

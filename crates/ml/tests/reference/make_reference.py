@@ -28,6 +28,11 @@ crates/ml/tests/reference/<name>.json with:
   mean, explained variances and their ratios, singular values, components and the first five
   transformed rows.
 
+It also writes crates/ml/tests/reference/encoding.json: a small table of accounts (training
+and new rows, with a category unseen in training), and scikit-learn's OneHotEncoder,
+OrdinalEncoder and a ColumnTransformer (log1p then StandardScaler, one-hot and ordinal
+encodings, with transformer weights) fitted on the training rows and applied to both.
+
 Run from the repository root:
     python3 -m venv .venv-ref && .venv-ref/bin/pip install numpy scikit-learn
     .venv-ref/bin/python crates/ml/tests/reference/make_reference.py
@@ -43,8 +48,17 @@ import os
 import numpy as np
 import sklearn
 from sklearn.cluster import DBSCAN, HDBSCAN, AgglomerativeClustering, KMeans, kmeans_plusplus
+from sklearn.compose import ColumnTransformer
 from sklearn.decomposition import PCA
-from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    MinMaxScaler,
+    OneHotEncoder,
+    OrdinalEncoder,
+    RobustScaler,
+    StandardScaler,
+)
 from sklearn.metrics import (
     adjusted_rand_score,
     calinski_harabasz_score,
@@ -231,6 +245,85 @@ def pca_cases(x):
     return cases
 
 
+# Accounts for the encoding reference: training rows, then new rows with an unseen sector
+# ("Mining") and an unseen size ("huge").
+ENCODING_TRAIN = {
+    "revenue": [120.0, 0.0, 5400.0, 33.5, 870.0, 12.0, 45000.0, 260.0],
+    "sector": [
+        "Retail", "Manufacturing", "Services", "Retail",
+        "Construction", "Services", "Manufacturing", "Retail",
+    ],
+    "size": ["small", "small", "large", "medium", "medium", "small", "large", "medium"],
+}
+ENCODING_NEW = {
+    "revenue": [75.0, 15000.0, 3.0],
+    "sector": ["Services", "Mining", "Construction"],
+    "size": ["medium", "large", "huge"],
+}
+SIZE_ORDER = ["small", "medium", "large"]
+ENCODING_WEIGHTS = {"revenue": 2.0, "sector": 0.5, "size": 1.5}
+
+
+def encoding_reference():
+    def table(columns, names):
+        return np.array([columns[n] for n in names], dtype=object).T
+
+    cat = ["sector", "size"]
+    train, new = table(ENCODING_TRAIN, cat), table(ENCODING_NEW, cat)
+    onehot = {}
+    for key, drop in (("ignore", None), ("ignore_drop_first", "first")):
+        encoder = OneHotEncoder(handle_unknown="ignore", drop=drop, sparse_output=False)
+        encoder.fit(train)
+        onehot[key] = {
+            "categories": [c.tolist() for c in encoder.categories_],
+            "feature_names": encoder.get_feature_names_out(cat).tolist(),
+            "train": encoder.transform(train).tolist(),
+            "new": encoder.transform(new).tolist(),
+        }
+    ordinal = {}
+    given = [sorted(set(ENCODING_TRAIN["sector"])), SIZE_ORDER]
+    for key, categories in (("sorted", "auto"), ("size_order", given)):
+        encoder = OrdinalEncoder(
+            categories=categories, handle_unknown="use_encoded_value", unknown_value=-1
+        ).fit(train)
+        ordinal[key] = {
+            "categories": [c.tolist() for c in encoder.categories_],
+            "train": encoder.transform(train).tolist(),
+            "new": encoder.transform(new).tolist(),
+        }
+    names = ["revenue", "sector", "size"]
+    log1p = FunctionTransformer(lambda a: np.log1p(a.astype(float)))
+    pipeline = ColumnTransformer(
+        [
+            ("revenue", make_pipeline(log1p, StandardScaler()), [0]),
+            ("sector", OneHotEncoder(handle_unknown="ignore", sparse_output=False), [1]),
+            (
+                "size",
+                OrdinalEncoder(
+                    categories=[SIZE_ORDER], handle_unknown="use_encoded_value", unknown_value=-1
+                ),
+                [2],
+            ),
+        ],
+        transformer_weights=ENCODING_WEIGHTS,
+    )
+    pipeline.fit(table(ENCODING_TRAIN, names))
+    return {
+        "sklearn_version": sklearn.__version__,
+        "numpy_version": np.__version__,
+        "train": ENCODING_TRAIN,
+        "new": ENCODING_NEW,
+        "size_order": SIZE_ORDER,
+        "weights": ENCODING_WEIGHTS,
+        "onehot": onehot,
+        "ordinal": ordinal,
+        "pipeline": {
+            "train": pipeline.transform(table(ENCODING_TRAIN, names)).tolist(),
+            "new": pipeline.transform(table(ENCODING_NEW, names)).tolist(),
+        },
+    }
+
+
 def reference(name):
     x, y = load(name)
     rng = np.random.RandomState(0)
@@ -287,6 +380,11 @@ def main():
             json.dump(reference(name), f, indent=1)
             f.write("\n")
         print("wrote", os.path.relpath(out, ROOT))
+    out = os.path.join(HERE, "encoding.json")
+    with open(out, "w") as f:
+        json.dump(encoding_reference(), f, indent=1)
+        f.write("\n")
+    print("wrote", os.path.relpath(out, ROOT))
 
 
 if __name__ == "__main__":
