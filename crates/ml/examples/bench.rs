@@ -24,6 +24,8 @@
 //! - `hdbscan`: `--min-cluster-size` [5] `--min-samples` [min cluster size].
 //! - `select-k`: `--k-min` [2] `--k-max` [15], k-means with `--seed`, every metric per k.
 //! - `stability`: `--k`, `--runs` [100] subsamples of 80 % of the rows, `--seed`.
+//! - `pca`: `--n-components` [all] (a count, a variance ratio such as 0.85, or all) `--solver
+//!   exact|randomized` [exact] `--seed` [0]; fit and transform.
 //!
 //! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
 //! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
@@ -40,7 +42,7 @@ use std::time::Instant;
 use cible_ml::metrics::silhouette_score;
 use cible_ml::{
     Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, Linkage, Matrix, MiniBatchKMeans,
-    SelectKParams, StabilityParams,
+    NComponents, Pca, PcaSolver, SelectKParams, StabilityParams,
 };
 use serde_json::{Value, json};
 
@@ -269,6 +271,25 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
             Outcome {
                 summary: json!({"mean_ari": s.mean_ari, "mean_jaccard": jaccard}),
                 labels: Some(as_i64(&s.labels)),
+            }
+        }
+        "pca" => {
+            let n_components: NComponents = o.get("n-components", NComponents::All)?;
+            let solver = match o.get("solver", PcaSolver::Exact)? {
+                PcaSolver::Exact => PcaSolver::Exact,
+                PcaSolver::Randomized { n_oversamples, .. } => PcaSolver::Randomized {
+                    n_oversamples,
+                    n_iter: None,
+                    seed: o.get("seed", 0)?,
+                },
+            };
+            let (model, _) = Pca::params(n_components).solver(solver).fit_transform(x)?;
+            Outcome {
+                summary: json!({
+                    "n_components": model.n_components(),
+                    "explained_variance_ratio": model.explained_variance_ratio(),
+                }),
+                labels: None,
             }
         }
         other => return Err(format!("unknown workload {other:?}").into()),
