@@ -77,7 +77,8 @@ pub enum Source {
         /// The value for accounts without events (SQL), if not NULL.
         fill: Option<&'static str>,
     },
-    /// An aggregate over the account's contacts; `fill` for accounts without contacts.
+    /// An aggregate over the account's people (one row per contact entity, see
+    /// [`crate::sql`]); `fill` for accounts without contacts.
     Contacts {
         /// The value for accounts without contacts (SQL), if not NULL.
         fill: Option<&'static str>,
@@ -471,8 +472,8 @@ fn intent(b: &mut Builder) {
         events(ZERO),
         "count(*) FILTER (WHERE type <> 'email_sent' AND age_days < 365)",
     );
-    b.add("buying_stage", I, Kind::Category, "stage", "decision (a demo request within 90 days, or two pricing page views within 30), consideration (a high-intent signal or a webinar attended within 90 days), awareness (any engagement within 365 days), none")
-        .at(Source::Derived { level: 1 }, "CASE WHEN demo_requests_90d > 0 OR pricing_views_30d >= 2 THEN 'decision' WHEN intent_signals_90d > 0 OR webinar_attendances_90d > 0 THEN 'consideration' WHEN engaged_events_365d > 0 THEN 'awareness' ELSE 'none' END");
+    b.add("buying_stage", I, Kind::Category, "stage", "decision (a demo request within 90 days, or two pricing page views within 30), consideration (a high-intent signal or a webinar attended within 90 days), awareness (any engagement within 365 days), unaware (none of these)")
+        .at(Source::Derived { level: 1 }, "CASE WHEN demo_requests_90d > 0 OR pricing_views_30d >= 2 THEN 'decision' WHEN intent_signals_90d > 0 OR webinar_attendances_90d > 0 THEN 'consideration' WHEN engaged_events_365d > 0 THEN 'awareness' ELSE 'unaware' END");
 }
 
 fn roles(b: &mut Builder) {
@@ -485,7 +486,7 @@ fn roles(b: &mut Builder) {
         "people",
         "Distinct people (contact entities) of the account",
     )
-    .at(contacts(ZERO), "count(DISTINCT person_id)");
+    .at(contacts(ZERO), "count(*)");
     b.add(
         "contacts_opted_in",
         R,
@@ -493,10 +494,7 @@ fn roles(b: &mut Builder) {
         "people",
         "Distinct people of the account who accept e-mail",
     )
-    .at(
-        contacts(ZERO),
-        "count(DISTINCT person_id) FILTER (WHERE email_opt_in)",
-    );
+    .at(contacts(ZERO), "count(*) FILTER (WHERE opted_in)");
     for role in Role::ALL {
         let name = role.name();
         b.add(
@@ -509,10 +507,7 @@ fn roles(b: &mut Builder) {
                 role.label()
             ),
         )
-        .at(
-            contacts(ZERO),
-            format!("count(DISTINCT person_id) FILTER (WHERE role = '{name}')"),
-        );
+        .at(contacts(ZERO), format!("count(*) FILTER (WHERE is_{name})"));
         b.add(
             &format!("role_{name}"),
             R,
@@ -531,7 +526,7 @@ fn roles(b: &mut Builder) {
     )
     .at(
         contacts(ZERO),
-        "count(DISTINCT person_id) FILTER (WHERE seniority_level >= 2)",
+        "count(*) FILTER (WHERE seniority_level >= 2)",
     );
     b.add("seniority_max", R, Kind::Integer, "0-3", "Highest seniority among the account's people: 0 staff, 1 manager, 2 director, 3 executive; empty without contacts")
         .at(contacts(None), "max(seniority_level)");

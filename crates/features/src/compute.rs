@@ -167,6 +167,7 @@ async fn context(files: &TableFiles<'_>, as_of: NaiveDate) -> Result<SessionCont
     for view in [
         sql::accounts_view(as_of),
         sql::contacts_view(),
+        sql::people_view(),
         sql::orders_view(as_of),
         sql::events_view(as_of),
     ] {

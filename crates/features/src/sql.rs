@@ -13,11 +13,13 @@
 //!   through their contact, plus `age_days` (fractional days to the end of as_of),
 //!   `is_pricing`, `is_demo_page` and `intent_weight`;
 //! - `contacts`: contacts with the entity id of their account, `person_id` (their own entity
-//!   id), `role` and `seniority_level` (0–3) read from their job title.
+//!   id), `role` and `seniority_level` (0–3) read from their job title;
+//! - `people`: one row per account and person, for counting people rather than records.
 
 use chrono::{Months, NaiveDate};
 
 use crate::catalog::{Feature, ORDER_WINDOWS, Source};
+use crate::roles::Role;
 
 /// Days from 1970-01-01 to `date`.
 pub(crate) fn epoch_days(date: NaiveDate) -> i64 {
@@ -90,6 +92,21 @@ pub(crate) fn contacts_view() -> String {
         .to_string()
 }
 
+/// The `people` view: one row per account and person (contact entity), whatever the number
+/// of records merged into it: `opted_in`, `is_<role>` for every role, `seniority_level`.
+pub(crate) fn people_view() -> String {
+    let roles: String = Role::ALL
+        .iter()
+        .map(|r| format!(", bool_or(role = '{0}') AS is_{0}", r.name()))
+        .collect();
+    format!(
+        "CREATE VIEW people AS SELECT account_id, person_id, \
+         coalesce(bool_or(email_opt_in), false) AS opted_in{roles}, \
+         max(seniority_level) AS seniority_level \
+         FROM contacts WHERE account_id IS NOT NULL GROUP BY account_id, person_id"
+    )
+}
+
 /// The `accounts` view.
 pub(crate) fn accounts_view(as_of: NaiveDate) -> String {
     let day = epoch_days(as_of);
@@ -128,13 +145,13 @@ pub(crate) fn features_query(features: &[Feature]) -> String {
         Some(value) => format!("coalesce({alias}.{0}, {value}) AS {0}", quote(&f.name)),
         None => format!("{alias}.{0} AS {0}", quote(&f.name)),
     };
-    for (table, alias) in [("orders", "o"), ("events", "e"), ("contacts", "c")] {
+    for (table, alias) in [("orders", "o"), ("events", "e"), ("people", "c")] {
         let pick = |s: &Source| {
             matches!(
                 (s, table),
                 (Source::Orders { .. }, "orders")
                     | (Source::Events { .. }, "events")
-                    | (Source::Contacts { .. }, "contacts")
+                    | (Source::Contacts { .. }, "people")
             )
         };
         if let Some(cte) = aggregate(table, alias, &pick) {

@@ -249,7 +249,7 @@ fn every_feature_matches_the_hand_computed_value() {
                 ("rfm_cell", "113".into()),
                 ("engagement_index", "0".into()),
                 ("last_engagement_days", String::new()),
-                ("buying_stage", "none".into()),
+                ("buying_stage", "unaware".into()),
                 ("contacts_procurement", "1".into()),
                 ("role_procurement", "true".into()),
                 ("contacts_opted_in", "1".into()),

@@ -13,6 +13,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::FormatArg;
+use super::demo_segments::{features_by_segment, print_segments};
 use super::generate::{generate_with_progress, print_generate};
 use super::run::print_run;
 use crate::error::CliError;
@@ -96,6 +97,9 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
             count(s.false_positives)
         ));
     }
+    let segments = features_by_segment(&args.out, &outcome)?;
+    print_segments(&out, &segments);
+    out.line("");
     out.line(format!(
         "Next: open {}/cible.toml, or load your own data with `cible init` and `cible run`",
         args.out.display()
@@ -106,6 +110,7 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
             "run": outcome,
             "rejects_vs_truth": score,
             "duplicates_vs_truth": duplicates.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            "features_by_segment": segments,
         }),
     );
     if score.missed > 0 || score.unexpected > 0 {

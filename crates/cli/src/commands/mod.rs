@@ -3,6 +3,7 @@
 pub mod cluster;
 pub mod dedup;
 pub mod demo;
+mod demo_segments;
 pub mod features;
 pub mod generate;
 pub mod ingest;
