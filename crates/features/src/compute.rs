@@ -76,21 +76,21 @@ pub struct FeatureTable {
 }
 
 impl FeatureTable {
-    /// Writes the table as Parquet to `path`.
+    /// Writes the table as Parquet to `path`, atomically: into a sibling file renamed over
+    /// `path` once complete, so a crash never leaves half a table.
     pub fn write_parquet(&self, path: &Path) -> Result<()> {
-        let io = |e: std::io::Error| FeatureError::io(path, e);
-        let file = File::create(path).map_err(io)?;
-        let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None)
-            .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+        let partial = path.with_extension("parquet.partial");
+        let error =
+            |e: parquet::errors::ParquetError| FeatureError::io(path, std::io::Error::other(e));
+        let file = File::create(&partial).map_err(|e| FeatureError::io(&partial, e))?;
+        let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None).map_err(error)?;
         for batch in &self.batches {
-            writer
-                .write(batch)
-                .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+            writer.write(batch).map_err(error)?;
         }
-        writer
-            .close()
-            .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
-        Ok(())
+        writer.finish().map_err(error)?;
+        let file = writer.into_inner().map_err(error)?;
+        file.sync_all().map_err(|e| FeatureError::io(&partial, e))?;
+        std::fs::rename(&partial, path).map_err(|e| FeatureError::io(path, e))
     }
 
     /// Number of accounts.
@@ -102,19 +102,21 @@ impl FeatureTable {
 /// Computes every built-in feature and `custom` for the accounts of `inputs`, as of `as_of`:
 /// nothing dated after the end of that day counts.
 pub fn compute(inputs: &Inputs, as_of: NaiveDate, custom: &CustomFeatures) -> Result<FeatureTable> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    block_on(compute_async(inputs, as_of, custom))
+}
+
+/// Runs `work` to completion on a tokio runtime, which DataFusion needs.
+fn block_on<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_multi_thread()
         .build()
-        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))?;
-    runtime.block_on(compute_async(inputs, as_of, custom))
+        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))?
+        .block_on(work)
 }
 
 /// The catalogue: every built-in feature, then `custom`, whose SQL is planned (against empty
 /// tables) so that mistakes show before any data is read.
 pub fn full_catalog(custom: &CustomFeatures) -> Result<Vec<Feature>> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))?;
-    runtime.block_on(async {
+    block_on(async {
         let ctx = context(&TableFiles::default(), as_of_placeholder()).await?;
         let mut catalog = builtin();
         let extra = custom.resolve(&ctx, &catalog).await?;
@@ -195,19 +197,23 @@ async fn compute_async(
     catalog.extend(extra);
     let query = sql::features_query(&catalog);
     let frame = ctx.sql(&query).await.map_err(FeatureError::sql(&query))?;
+    let schema = plain_strings(frame.schema().as_arrow());
     let batches = frame.collect().await.map_err(FeatureError::sql(&query))?;
-    let (schema, batches) = plain_strings(batches).map_err(FeatureError::sql(&query))?;
-    let day = sql::epoch_days(as_of);
-    let end = (day + 1) * 86_400;
+    let batches = batches
+        .iter()
+        .map(|b| cast_batch(b, &schema))
+        .collect::<datafusion::error::Result<Vec<_>>>()
+        .map_err(FeatureError::sql(&query))?;
+    let [future_orders, orphan_orders] = counts(&ctx, &sql::orders_left_out(as_of)).await?;
+    let [future_events, orphan_events] = counts(&ctx, &sql::events_left_out(as_of)).await?;
     let summary = FeatureSummary {
         as_of,
         accounts: batches.iter().map(RecordBatch::num_rows).sum(),
         features: catalog.len(),
-        orphan_orders: count(&ctx, &format!("SELECT count(*) FROM canonical_orders o WHERE CAST(o.ordered_at AS INT) <= {day} AND NOT EXISTS (SELECT 1 FROM account_entities m WHERE m.account_id = o.account_id)")).await?,
-        orphan_events: count(&ctx, &format!("SELECT count(*) FROM canonical_events WHERE to_unixtime(occurred_at) < {end}")).await?
-            - count(&ctx, "SELECT count(*) FROM events").await?,
-        future_orders: count(&ctx, &format!("SELECT count(*) FROM canonical_orders WHERE CAST(ordered_at AS INT) > {day}")).await?,
-        future_events: count(&ctx, &format!("SELECT count(*) FROM canonical_events WHERE to_unixtime(occurred_at) >= {end}")).await?,
+        orphan_orders,
+        orphan_events,
+        future_orders,
+        future_events,
     };
     Ok(FeatureTable {
         batches,
@@ -217,39 +223,30 @@ async fn compute_async(
     })
 }
 
-/// The batches with every string column as plain `Utf8`, the type readers of the features
-/// table expect (DataFusion produces string views).
-fn plain_strings(
-    batches: Vec<RecordBatch>,
-) -> datafusion::error::Result<(SchemaRef, Vec<RecordBatch>)> {
-    let Some(first) = batches.first() else {
-        return Ok((Arc::new(Schema::empty()), batches));
-    };
+/// `schema` with every string column as plain `Utf8`, the type readers of the features table
+/// expect (DataFusion produces string views).
+fn plain_strings(schema: &Schema) -> SchemaRef {
     let plain = |ty: &DataType| match ty {
         DataType::Utf8View | DataType::LargeUtf8 => DataType::Utf8,
         other => other.clone(),
     };
-    let schema: SchemaRef = Arc::new(Schema::new(
-        first
-            .schema()
+    Arc::new(Schema::new(
+        schema
             .fields()
             .iter()
             .map(|f| Field::new(f.name(), plain(f.data_type()), true))
             .collect::<Vec<_>>(),
-    ));
-    let batches = batches
+    ))
+}
+
+fn cast_batch(batch: &RecordBatch, schema: &SchemaRef) -> datafusion::error::Result<RecordBatch> {
+    let columns = batch
+        .columns()
         .iter()
-        .map(|batch| {
-            let columns = batch
-                .columns()
-                .iter()
-                .zip(schema.fields())
-                .map(|(column, field)| cast(column, field.data_type()))
-                .collect::<std::result::Result<Vec<_>, _>>()?;
-            Ok(RecordBatch::try_new(schema.clone(), columns)?)
-        })
-        .collect::<datafusion::error::Result<Vec<_>>>()?;
-    Ok((schema, batches))
+        .zip(schema.fields())
+        .map(|(column, field)| cast(column, field.data_type()))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(RecordBatch::try_new(schema.clone(), columns)?)
 }
 
 async fn run(ctx: &SessionContext, statement: &str) -> Result<()> {
@@ -262,7 +259,8 @@ async fn run(ctx: &SessionContext, statement: &str) -> Result<()> {
     Ok(())
 }
 
-async fn count(ctx: &SessionContext, query: &str) -> Result<u64> {
+/// The first row of a query returning `N` counts.
+async fn counts<const N: usize>(ctx: &SessionContext, query: &str) -> Result<[u64; N]> {
     let batches = ctx
         .sql(query)
         .await
@@ -270,16 +268,15 @@ async fn count(ctx: &SessionContext, query: &str) -> Result<u64> {
         .collect()
         .await
         .map_err(FeatureError::sql(query))?;
-    let value = batches
-        .first()
-        .and_then(|b| {
-            b.column(0)
-                .as_any()
-                .downcast_ref::<Int64Array>()
-                .map(|a| a.value(0))
-        })
-        .unwrap_or(0);
-    Ok(value.max(0) as u64)
+    let mut out = [0; N];
+    if let Some(batch) = batches.iter().find(|b| b.num_rows() > 0) {
+        for (c, value) in out.iter_mut().enumerate() {
+            if let Some(column) = batch.column(c).as_any().downcast_ref::<Int64Array>() {
+                *value = column.value(0).max(0) as u64;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The SQL type a canonical column is read as.
@@ -372,10 +369,11 @@ async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<
             std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         ));
     }
-    let is_csv = path
+    let extension = path
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    if extension.eq_ignore_ascii_case(".csv") {
         // Every column as text: the canonical view converts them.
         let header = csv_header(path)?;
         let schema = Schema::new(
@@ -383,12 +381,6 @@ async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<
                 .iter()
                 .map(|h| Field::new(h, DataType::Utf8, true))
                 .collect::<Vec<_>>(),
-        );
-        let extension = format!(
-            ".{}",
-            path.extension()
-                .map(|e| e.to_string_lossy())
-                .unwrap_or_default()
         );
         ctx.register_csv(
             name,
@@ -401,10 +393,6 @@ async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<
         .await
         .map_err(FeatureError::sql(&text))
     } else {
-        let extension = path
-            .extension()
-            .map(|e| format!(".{}", e.to_string_lossy()))
-            .unwrap_or_default();
         ctx.register_parquet(
             name,
             &text,
@@ -416,11 +404,9 @@ async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<
 }
 
 fn csv_header(path: &Path) -> Result<Vec<String>> {
-    let mut reader = csv::Reader::from_path(path)
-        .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
-    let header = reader
-        .headers()
-        .map_err(|e| FeatureError::io(path, std::io::Error::other(e)))?;
+    let error = |e: csv::Error| FeatureError::io(path, std::io::Error::other(e));
+    let mut reader = csv::Reader::from_path(path).map_err(error)?;
+    let header = reader.headers().map_err(error)?;
     Ok(header.iter().map(str::to_string).collect())
 }
 

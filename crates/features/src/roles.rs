@@ -87,6 +87,28 @@ impl Seniority {
     }
 }
 
+/// General management, both a role and the executive level.
+const GENERAL_MANAGEMENT: &[&str] = &[
+    "pdg",
+    "ceo",
+    "dg",
+    "directeur general",
+    "directrice generale",
+    "direction generale",
+    "president*",
+    "gerant",
+    "gerante",
+    "managing director",
+    "general manager",
+    "founder",
+    "fondateur",
+    "fondatrice",
+    "owner",
+];
+
+/// Chief officers of a function: executive level, role from the function.
+const CHIEF_OFFICERS: &[&str] = &["cfo", "cto", "cio", "coo", "cmo", "ciso", "chief"];
+
 /// Keywords per role, tried in this order: specific functions before general management, so
 /// that a "directeur financier" is finance, not executive. A keyword of several words matches
 /// those words in sequence; a keyword ending in `*` matches any word it starts.
@@ -158,56 +180,13 @@ const ROLE_KEYWORDS: &[(Role, &[&str])] = &[
         Role::Marketing,
         &["cmo", "marketing", "communication", "brand", "growth"],
     ),
-    (
-        Role::Executive,
-        &[
-            "pdg",
-            "ceo",
-            "dg",
-            "directeur general",
-            "directrice generale",
-            "direction generale",
-            "president*",
-            "gerant",
-            "gerante",
-            "managing director",
-            "general manager",
-            "founder",
-            "fondateur",
-            "fondatrice",
-            "owner",
-        ],
-    ),
+    (Role::Executive, GENERAL_MANAGEMENT),
 ];
 
 /// Keywords per seniority, highest first.
 const SENIORITY_KEYWORDS: &[(Seniority, &[&str])] = &[
-    (
-        Seniority::Executive,
-        &[
-            "pdg",
-            "ceo",
-            "cfo",
-            "cto",
-            "cio",
-            "coo",
-            "cmo",
-            "ciso",
-            "chief",
-            "dg",
-            "directeur general",
-            "directrice generale",
-            "president*",
-            "gerant",
-            "gerante",
-            "managing director",
-            "general manager",
-            "founder",
-            "fondateur",
-            "fondatrice",
-            "owner",
-        ],
-    ),
+    (Seniority::Executive, GENERAL_MANAGEMENT),
+    (Seniority::Executive, CHIEF_OFFICERS),
     (
         Seniority::Staff,
         // Titles that contain a manager word but are not managers.
@@ -256,28 +235,24 @@ fn contains(words: &[&str], keyword: &str) -> bool {
     })
 }
 
-fn folded_words(title: &str) -> String {
-    fold_key(title, ' ')
+/// The first entry of `table` one of whose keywords occurs in `title`.
+fn first_match<T: Copy>(table: &[(T, &[&str])], title: &str) -> Option<T> {
+    let folded = fold_key(title, ' ');
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    table
+        .iter()
+        .find(|(_, keywords)| keywords.iter().any(|k| contains(&words, k)))
+        .map(|(value, _)| *value)
 }
 
 /// The role a job title names, if any.
 pub fn role_of(title: &str) -> Option<Role> {
-    let folded = folded_words(title);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    ROLE_KEYWORDS
-        .iter()
-        .find(|(_, keywords)| keywords.iter().any(|k| contains(&words, k)))
-        .map(|(role, _)| *role)
+    first_match(ROLE_KEYWORDS, title)
 }
 
 /// The seniority a job title implies; staff when nothing says otherwise.
 pub fn seniority_of(title: &str) -> Seniority {
-    let folded = folded_words(title);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    SENIORITY_KEYWORDS
-        .iter()
-        .find(|(_, keywords)| keywords.iter().any(|k| contains(&words, k)))
-        .map_or(Seniority::Staff, |(level, _)| *level)
+    first_match(SENIORITY_KEYWORDS, title).unwrap_or(Seniority::Staff)
 }
 
 #[cfg(test)]

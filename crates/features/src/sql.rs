@@ -56,9 +56,37 @@ pub(crate) fn orders_view(as_of: NaiveDate) -> String {
     )
 }
 
+/// Seconds from 1970-01-01 to the end of the `as_of` day (UTC): events before it count.
+fn end_of_day(as_of: NaiveDate) -> i64 {
+    (epoch_days(as_of) + 1) * 86_400
+}
+
+/// Orders left out of the features: `(after as_of, of an unknown account up to as_of)`.
+pub(crate) fn orders_left_out(as_of: NaiveDate) -> String {
+    let day = epoch_days(as_of);
+    format!(
+        "SELECT count(*) FILTER (WHERE CAST(o.ordered_at AS INT) > {day}), \
+                count(*) FILTER (WHERE CAST(o.ordered_at AS INT) <= {day} AND m.entity_id IS NULL) \
+         FROM canonical_orders o LEFT JOIN account_entities m ON o.account_id = m.account_id"
+    )
+}
+
+/// Events left out of the features: `(after as_of, attached to no known account up to as_of)`.
+pub(crate) fn events_left_out(as_of: NaiveDate) -> String {
+    let end = end_of_day(as_of);
+    format!(
+        "SELECT count(*) FILTER (WHERE to_unixtime(e.occurred_at) >= {end}), \
+                count(*) FILTER (WHERE to_unixtime(e.occurred_at) < {end} \
+                                 AND coalesce(m.entity_id, c.account_id) IS NULL) \
+         FROM canonical_events e \
+         LEFT JOIN account_entities m ON e.account_id = m.account_id \
+         LEFT JOIN contacts c ON e.contact_id = c.contact_id"
+    )
+}
+
 /// The `events` view.
 pub(crate) fn events_view(as_of: NaiveDate) -> String {
-    let end = (epoch_days(as_of) + 1) * 86_400;
+    let end = end_of_day(as_of);
     format!(
         "CREATE VIEW events AS SELECT event_id, account_id, contact_id, occurred_at, channel, type, \
          properties, age_days, is_pricing, is_demo_page, \
