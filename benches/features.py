@@ -57,11 +57,13 @@ def prepare(cible):
         for k in range(1, 4):
             shifted = events.set_column(
                 events.schema.get_field_index("event_id"),
-                "event_id",
+                events.schema.field("event_id"),
                 pc.binary_join_element_wise(events["event_id"], pa.scalar(f"-{k}"), ""),
             )
             occurred = pc.subtract(shifted["occurred_at"], pa.scalar(k * 7 * 86400 * 10**6, pa.duration("us")))
-            shifted = shifted.set_column(shifted.schema.get_field_index("occurred_at"), "occurred_at", occurred)
+            shifted = shifted.set_column(
+                shifted.schema.get_field_index("occurred_at"), events.schema.field("occurred_at"), occurred
+            )
             parts.append(shifted)
         pq.write_table(pa.concat_tables(parts), events10)
     return run, events10

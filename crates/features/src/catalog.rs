@@ -6,8 +6,8 @@
 //! (`as_of`) and whose `account_id` is the entity id (see [`crate::sql`]). Each feature is one
 //! SQL expression evaluated at one of these places:
 //!
-//! - [`Source::Orders`], [`Source::Events`], [`Source::Contacts`]: an aggregate over the
-//!   account's rows of that view, with a value for accounts without any row (0 for counts);
+//! - [`Source::Aggregate`]: an aggregate over the account's rows of a view, with a value
+//!   for accounts without any row (0 for counts);
 //! - [`Source::Account`]: an expression over the account's own row (firmographics);
 //! - [`Source::Derived`]: an expression over the features of the earlier levels, window
 //!   functions over all accounts included (RFM quintiles).
@@ -67,24 +67,14 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
-    /// An aggregate over the account's orders; `fill` for accounts without orders.
-    Orders {
-        /// The value for accounts without orders (SQL), if not NULL.
+    /// An aggregate over the account's rows of a view of [`crate::sql`] (`orders`,
+    /// `order_days`, `event_counts`, `people`, ...); `fill` for accounts without any row.
+    Aggregate {
+        /// The view.
+        over: &'static str,
+        /// The value for accounts without rows (SQL), if not NULL.
         fill: Option<&'static str>,
     },
-    /// An aggregate over the account's events; `fill` for accounts without events.
-    Events {
-        /// The value for accounts without events (SQL), if not NULL.
-        fill: Option<&'static str>,
-    },
-    /// An aggregate over the account's people (one row per contact entity, see
-    /// [`crate::sql`]); `fill` for accounts without contacts.
-    Contacts {
-        /// The value for accounts without contacts (SQL), if not NULL.
-        fill: Option<&'static str>,
-    },
-    /// The regularity of the account's purchases (its own query over purchase days).
-    Gaps,
     /// An expression over the account's row.
     Account,
     /// An expression over the features of earlier levels (1 = over the aggregates and account
@@ -121,6 +111,8 @@ pub struct Feature {
 pub(crate) const ORDER_WINDOWS: [(&str, u32); 3] = [("3m", 3), ("12m", 12), ("36m", 36)];
 /// Engagement windows: name suffix, days.
 pub(crate) const EVENT_WINDOWS: [(&str, u32); 3] = [("30d", 30), ("90d", 90), ("365d", 365)];
+/// Age buckets of the event counts, in days: every event window is one of them.
+pub(crate) const EVENT_BUCKETS: [u32; 3] = [30, 90, 365];
 /// Half-life of an intent signal's weight, in days.
 pub const INTENT_HALF_LIFE_DAYS: f64 = 30.0;
 
@@ -172,7 +164,14 @@ pub fn builtin() -> Vec<Feature> {
 
 fn transactional(b: &mut Builder) {
     use Group::Transactional as T;
-    let orders = |fill| Source::Orders { fill };
+    let orders = |fill| Source::Aggregate {
+        over: "orders",
+        fill,
+    };
+    let days = |fill| Source::Aggregate {
+        over: "order_days",
+        fill,
+    };
     b.add(
         "recency_days",
         T,
@@ -212,7 +211,7 @@ fn transactional(b: &mut Builder) {
         "days",
         "Distinct days with an order up to as_of",
     )
-    .at(orders(ZERO), "count(DISTINCT ordered_at)");
+    .at(days(ZERO), "count(*)");
     for (suffix, months) in ORDER_WINDOWS {
         b.add(
             &format!("orders_{suffix}"),
@@ -229,10 +228,7 @@ fn transactional(b: &mut Builder) {
             "days",
             &format!("Distinct days with an order in the {months} months up to as_of"),
         )
-        .at(
-            orders(ZERO),
-            format!("count(DISTINCT ordered_at) FILTER (WHERE in_{suffix})"),
-        );
+        .at(days(ZERO), format!("count(*) FILTER (WHERE in_{suffix})"));
         b.add(
             &format!("monetary_{suffix}"),
             T,
@@ -268,8 +264,11 @@ fn transactional(b: &mut Builder) {
         "Distinct products ordered in the 36 months up to as_of",
     )
     .at(
-        orders(ZERO),
-        "count(DISTINCT product) FILTER (WHERE in_36m)",
+        Source::Aggregate {
+            over: "products_36m",
+            fill: ZERO,
+        },
+        "count(*)",
     );
     b.add(
         "category_breadth_36m",
@@ -279,8 +278,11 @@ fn transactional(b: &mut Builder) {
         "Distinct product categories ordered in the 36 months up to as_of",
     )
     .at(
-        orders(ZERO),
-        "count(DISTINCT category) FILTER (WHERE in_36m)",
+        Source::Aggregate {
+            over: "categories_36m",
+            fill: ZERO,
+        },
+        "count(*)",
     );
     b.add(
         "monetary_prev_12m",
@@ -294,7 +296,7 @@ fn transactional(b: &mut Builder) {
         "coalesce(sum(amount) FILTER (WHERE in_prev_12m), 0)",
     );
     b.add("regularity_cv", T, Kind::Number, "ratio", "Coefficient of variation (population standard deviation / mean) of the gaps in days between distinct purchase days; low is regular; needs at least three purchase days")
-        .at(Source::Gaps, "stddev_pop(gap) / avg(gap)");
+        .at(Source::Aggregate { over: "purchase_gaps", fill: None }, "CASE WHEN count(*) >= 2 THEN stddev_pop(gap) / avg(gap) END");
     b.add("trend_12m", T, Kind::Number, "-1 to 1", "Growth of spend: (monetary_12m − monetary_prev_12m) / (monetary_12m + monetary_prev_12m); 1 = all of it in the last 12 months, −1 = none; empty without orders in 24 months")
         .at(Source::Derived { level: 1 }, "(monetary_12m - monetary_prev_12m) / nullif(monetary_12m + monetary_prev_12m, 0)");
     b.add("lifecycle_stage", T, Kind::Category, "stage", "prospect (no order), new (first order within 90 days), active (last order within 90 days), cooling (within 180), lapsing (within 365), lapsed (longer ago); as `cible rfm`")
@@ -366,7 +368,10 @@ pub(crate) const ENGAGEMENT_INDEX: [(&str, f64, f64); 6] = [
 
 fn engagement(b: &mut Builder) {
     use Group::Engagement as E;
-    let events = |fill| Source::Events { fill };
+    let events = |fill| Source::Aggregate {
+        over: "event_counts",
+        fill,
+    };
     for (stem, predicate, words) in ACTIVITY {
         for (suffix, days) in EVENT_WINDOWS {
             b.add(
@@ -378,7 +383,7 @@ fn engagement(b: &mut Builder) {
             )
             .at(
                 events(ZERO),
-                format!("count(*) FILTER (WHERE {predicate} AND age_days < {days})"),
+                format!("sum(n) FILTER (WHERE {predicate} AND w <= {days})"),
             );
         }
     }
@@ -393,7 +398,7 @@ fn engagement(b: &mut Builder) {
             )
             .at(
                 events(ZERO),
-                format!("count(*) FILTER (WHERE type = '{ty}' AND age_days < {days})"),
+                format!("sum(n) FILTER (WHERE type = '{ty}' AND w <= {days})"),
             );
         }
         for (rate, stem, words) in [
@@ -414,10 +419,10 @@ fn engagement(b: &mut Builder) {
     )
     .at(
         events(ZERO),
-        "count(*) FILTER (WHERE type IN ('call', 'chat', 'event_attended') AND age_days < 90)",
+        "sum(n) FILTER (WHERE type IN ('call', 'chat', 'event_attended') AND w <= 90)",
     );
     b.add("last_engagement_days", E, Kind::Number, "days", "Days from the account's last event other than an e-mail sent to the end of as_of; empty without any")
-        .at(events(None), "min(age_days) FILTER (WHERE type <> 'email_sent')");
+        .at(events(None), "min(min_age) FILTER (WHERE type <> 'email_sent')");
     let points: Vec<String> = ENGAGEMENT_INDEX
         .iter()
         .map(|(feature, cap, weight)| format!("{weight:.1} * CASE WHEN {feature} >= {cap:.1} THEN 1.0 ELSE {feature} / {cap:.1} END"))
@@ -441,15 +446,18 @@ fn engagement(b: &mut Builder) {
 
 fn intent(b: &mut Builder) {
     use Group::Intent as I;
-    let events = |fill| Source::Events { fill };
+    let events = |fill| Source::Aggregate {
+        over: "event_counts",
+        fill,
+    };
     b.add("intent_score", I, Kind::Number, "points", &format!("High-intent signals in the 365 days up to as_of, each weighted (demo request 5, pricing or demo page view 3, download 2) and halved every {INTENT_HALF_LIFE_DAYS} days of age"))
-        .at(events(ZERO), format!("coalesce(sum(intent_weight * power(0.5, age_days / {INTENT_HALF_LIFE_DAYS:.1})) FILTER (WHERE age_days < 365), 0)"));
+        .at(events(ZERO), "coalesce(sum(decayed) FILTER (WHERE w <= 365), 0)");
     for (suffix, days) in [("30d", 30), ("90d", 90)] {
         b.add(&format!("intent_signals_{suffix}"), I, Kind::Integer, "events", &format!("High-intent signals (demo requests, pricing or demo page views, downloads) in the {days} days up to as_of"))
-            .at(events(ZERO), format!("count(*) FILTER (WHERE intent_weight > 0 AND age_days < {days})"));
+            .at(events(ZERO), format!("sum(n) FILTER (WHERE is_intent AND w <= {days})"));
     }
     b.add("pricing_views_30d", I, Kind::Integer, "events", "Views of pricing pages (URL with tarif, pricing, price or prix) in the 30 days up to as_of")
-        .at(events(ZERO), "count(*) FILTER (WHERE is_pricing AND age_days < 30)");
+        .at(events(ZERO), "sum(n) FILTER (WHERE is_pricing AND w <= 30)");
     b.add(
         "demo_requests_90d",
         I,
@@ -459,7 +467,7 @@ fn intent(b: &mut Builder) {
     )
     .at(
         events(ZERO),
-        "count(*) FILTER (WHERE type = 'demo_request' AND age_days < 90)",
+        "sum(n) FILTER (WHERE type = 'demo_request' AND w <= 90)",
     );
     b.add(
         "engaged_events_365d",
@@ -470,7 +478,7 @@ fn intent(b: &mut Builder) {
     )
     .at(
         events(ZERO),
-        "count(*) FILTER (WHERE type <> 'email_sent' AND age_days < 365)",
+        "sum(n) FILTER (WHERE type <> 'email_sent' AND w <= 365)",
     );
     b.add("buying_stage", I, Kind::Category, "stage", "decision (a demo request within 90 days, or two pricing page views within 30), consideration (a high-intent signal or a webinar attended within 90 days), awareness (any engagement within 365 days), unaware (none of these)")
         .at(Source::Derived { level: 1 }, "CASE WHEN demo_requests_90d > 0 OR pricing_views_30d >= 2 THEN 'decision' WHEN intent_signals_90d > 0 OR webinar_attendances_90d > 0 THEN 'consideration' WHEN engaged_events_365d > 0 THEN 'awareness' ELSE 'unaware' END");
@@ -478,7 +486,10 @@ fn intent(b: &mut Builder) {
 
 fn roles(b: &mut Builder) {
     use Group::Roles as R;
-    let contacts = |fill| Source::Contacts { fill };
+    let contacts = |fill| Source::Aggregate {
+        over: "people",
+        fill,
+    };
     b.add(
         "contacts_total",
         R,
@@ -750,6 +761,13 @@ mod tests {
         let names: HashSet<String> = builtin().into_iter().map(|f| f.name).collect();
         for (feature, _, _) in ENGAGEMENT_INDEX {
             assert!(names.contains(feature), "{feature}");
+        }
+    }
+
+    #[test]
+    fn every_event_window_is_an_age_bucket() {
+        for (_, days) in EVENT_WINDOWS {
+            assert!(EVENT_BUCKETS.contains(&days), "{days}");
         }
     }
 

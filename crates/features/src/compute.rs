@@ -83,13 +83,17 @@ impl FeatureTable {
         let error =
             |e: parquet::errors::ParquetError| FeatureError::io(path, std::io::Error::other(e));
         let file = File::create(&partial).map_err(|e| FeatureError::io(&partial, e))?;
+        let written = file
+            .try_clone()
+            .map_err(|e| FeatureError::io(&partial, e))?;
         let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None).map_err(error)?;
         for batch in &self.batches {
             writer.write(batch).map_err(error)?;
         }
-        writer.finish().map_err(error)?;
-        let file = writer.into_inner().map_err(error)?;
-        file.sync_all().map_err(|e| FeatureError::io(&partial, e))?;
+        writer.close().map_err(error)?;
+        written
+            .sync_all()
+            .map_err(|e| FeatureError::io(&partial, e))?;
         std::fs::rename(&partial, path).map_err(|e| FeatureError::io(path, e))
     }
 
@@ -166,14 +170,16 @@ async fn context(files: &TableFiles<'_>, as_of: NaiveDate) -> Result<SessionCont
         files.contact_entities,
     )
     .await?;
-    for view in [
+    let views = [
         sql::accounts_view(as_of),
         sql::contacts_view(),
         sql::people_view(),
         sql::orders_view(as_of),
         sql::events_view(as_of),
-    ] {
-        run(&ctx, &view).await?;
+        sql::event_counts_view(),
+    ];
+    for view in views.iter().chain(&sql::order_views()) {
+        run(&ctx, view).await?;
     }
     Ok(ctx)
 }
@@ -382,16 +388,27 @@ async fn register_file(ctx: &SessionContext, name: &str, path: &Path) -> Result<
                 .map(|h| Field::new(h, DataType::Utf8, true))
                 .collect::<Vec<_>>(),
         );
-        ctx.register_csv(
-            name,
-            &text,
-            CsvReadOptions::new()
-                .schema(&schema)
-                .has_header(true)
-                .file_extension(&extension),
-        )
-        .await
-        .map_err(FeatureError::sql(&text))
+        // Held in memory: CSV files have no statistics, and without a row count DataFusion
+        // may build its join hash tables on the large side (10 M events) instead of these
+        // small tables (entity maps, golden records).
+        let batches = ctx
+            .read_csv(
+                &text,
+                CsvReadOptions::new()
+                    .schema(&schema)
+                    .has_header(true)
+                    .file_extension(&extension),
+            )
+            .await
+            .map_err(FeatureError::sql(&text))?
+            .collect()
+            .await
+            .map_err(FeatureError::sql(&text))?;
+        let table =
+            MemTable::try_new(Arc::new(schema), vec![batches]).map_err(FeatureError::sql(&text))?;
+        ctx.register_table(name, Arc::new(table))
+            .map(|_| ())
+            .map_err(FeatureError::sql(&text))
     } else {
         ctx.register_parquet(
             name,

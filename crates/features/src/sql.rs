@@ -11,14 +11,17 @@
 //!   before);
 //! - `events`: events before the end of the as_of day, attached to an account directly or
 //!   through their contact, plus `age_days` (fractional days to the end of as_of),
-//!   `is_pricing`, `is_demo_page` and `intent_weight`;
+//!   `is_pricing` and `is_demo_page` (page views whose URL names pricing or a demo) and
+//!   `intent_weight`;
 //! - `contacts`: contacts with the entity id of their account, `person_id` (their own entity
 //!   id), `role` and `seniority_level` (0–3) read from their job title;
 //! - `people`: one row per account and person, for counting people rather than records.
+//! - `event_counts`: events counted per account, type and age bucket;
+//! - `order_days`, `purchase_gaps`, `products_36m`, `categories_36m`: see [`order_views`].
 
 use chrono::{Months, NaiveDate};
 
-use crate::catalog::{Feature, ORDER_WINDOWS, Source};
+use crate::catalog::{EVENT_BUCKETS, Feature, INTENT_HALF_LIFE_DAYS, ORDER_WINDOWS, Source};
 use crate::roles::Role;
 
 /// Days from 1970-01-01 to `date`.
@@ -96,8 +99,8 @@ pub(crate) fn events_view(as_of: NaiveDate) -> String {
          FROM (SELECT e.event_id, coalesce(m.entity_id, c.account_id) AS account_id, e.contact_id, \
                       e.occurred_at, e.channel, e.type, e.properties, \
                       ({end} - CAST(to_unixtime(e.occurred_at) AS DOUBLE)) / 86400.0 AS age_days, \
-                      coalesce(regexp_like(e.properties, '\"url\"\\s*:\\s*\"[^\"]*(tarif|pricing|price|prix)', 'i'), false) AS is_pricing, \
-                      coalesce(regexp_like(e.properties, '\"url\"\\s*:\\s*\"[^\"]*/demo', 'i'), false) AS is_demo_page \
+                      e.type = 'page_view' AND coalesce(regexp_like(e.properties, '\"url\"\\s*:\\s*\"[^\"]*(tarif|pricing|price|prix)', 'i'), false) AS is_pricing, \
+                      e.type = 'page_view' AND coalesce(regexp_like(e.properties, '\"url\"\\s*:\\s*\"[^\"]*/demo', 'i'), false) AS is_demo_page \
                FROM canonical_events e \
                LEFT JOIN account_entities m ON e.account_id = m.account_id \
                LEFT JOIN contacts c ON e.contact_id = c.contact_id \
@@ -118,6 +121,53 @@ pub(crate) fn contacts_view() -> String {
      LEFT JOIN account_entities m ON c.account_id = m.account_id \
      LEFT JOIN contact_entities p ON c.contact_id = p.contact_id"
         .to_string()
+}
+
+/// The `event_counts` view: events counted per account, type, pricing page or not, intent
+/// signal or not and age bucket `w` (the smallest of [`EVENT_BUCKETS`] above the age, or
+/// "older"), with the smallest age and the decayed intent weight of each group. Built-in
+/// event features read these few rows instead of every event.
+pub(crate) fn event_counts_view() -> String {
+    let arms: String = EVENT_BUCKETS
+        .iter()
+        .map(|days| format!(" WHEN age_days < {days} THEN {days}"))
+        .collect();
+    format!(
+        "CREATE VIEW event_counts AS SELECT account_id, type, is_pricing, \
+         intent_weight > 0 AS is_intent, CASE{arms} ELSE 36500 END AS w, count(*) AS n, \
+         min(age_days) AS min_age, \
+         sum(intent_weight * power(0.5, age_days / {INTENT_HALF_LIFE_DAYS:.1})) AS decayed \
+         FROM events GROUP BY 1, 2, 3, 4, 5"
+    )
+}
+
+/// Views over `orders` for what needs one row per something else than an order:
+/// `order_days` (one row per account and purchase day, with the window flags),
+/// `purchase_gaps` (days between consecutive purchase days), `products_36m` and
+/// `categories_36m` (the distinct products and categories ordered in 36 months).
+pub(crate) fn order_views() -> [String; 4] {
+    let flags: String = ORDER_WINDOWS
+        .iter()
+        .map(|(suffix, _)| format!(", in_{suffix}"))
+        .collect();
+    let distinct = |name: &str, column: &str| {
+        format!(
+            "CREATE VIEW {name} AS SELECT DISTINCT account_id, {column} FROM orders \
+             WHERE in_36m AND {column} IS NOT NULL"
+        )
+    };
+    [
+        format!(
+            "CREATE VIEW order_days AS SELECT DISTINCT account_id, ordered_at{flags} FROM orders"
+        ),
+        "CREATE VIEW purchase_gaps AS SELECT account_id, gap FROM \
+         (SELECT account_id, d - lag(d) OVER (PARTITION BY account_id ORDER BY d) AS gap \
+          FROM (SELECT account_id, CAST(ordered_at AS INT) AS d FROM order_days)) \
+         WHERE gap IS NOT NULL"
+            .to_string(),
+        distinct("products_36m", "product"),
+        distinct("categories_36m", "category"),
+    ]
 }
 
 /// The `people` view: one row per account and person (contact entity), whatever the number
@@ -154,18 +204,6 @@ pub(crate) fn features_query(features: &[Feature]) -> String {
     let of = |pick: &dyn Fn(&Source) -> bool| -> Vec<&Feature> {
         features.iter().filter(|f| pick(&f.source)).collect()
     };
-    let aggregate = |table: &str, alias: &str, pick: &dyn Fn(&Source) -> bool| -> Option<String> {
-        let columns: Vec<String> = of(pick)
-            .into_iter()
-            .map(|f| format!("{} AS {}", f.sql, quote(&f.name)))
-            .collect();
-        (!columns.is_empty()).then(|| {
-            format!(
-                "{alias} AS (SELECT account_id, {} FROM {table} GROUP BY account_id)",
-                columns.join(", ")
-            )
-        })
-    };
     let mut ctes: Vec<String> = Vec::new();
     let mut joins: Vec<String> = Vec::new();
     let mut base: Vec<String> = vec!["a.account_id".to_string()];
@@ -173,36 +211,28 @@ pub(crate) fn features_query(features: &[Feature]) -> String {
         Some(value) => format!("coalesce({alias}.{0}, {value}) AS {0}", quote(&f.name)),
         None => format!("{alias}.{0} AS {0}", quote(&f.name)),
     };
-    for (table, alias) in [("orders", "o"), ("events", "e"), ("people", "c")] {
-        let pick = |s: &Source| {
-            matches!(
-                (s, table),
-                (Source::Orders { .. }, "orders")
-                    | (Source::Events { .. }, "events")
-                    | (Source::Contacts { .. }, "people")
-            )
-        };
-        if let Some(cte) = aggregate(table, alias, &pick) {
-            ctes.push(cte);
-            joins.push(format!(
-                "LEFT JOIN {alias} ON {alias}.account_id = a.account_id"
-            ));
+    // One aggregate query per view, in the order the views first appear.
+    let mut views: Vec<&str> = Vec::new();
+    for f in features {
+        if let Source::Aggregate { over, .. } = f.source
+            && !views.contains(&over)
+        {
+            views.push(over);
         }
     }
-    let gaps: Vec<&Feature> = of(&|s| matches!(s, Source::Gaps));
-    if !gaps.is_empty() {
-        let columns: Vec<String> = gaps
-            .iter()
-            .map(|f| format!("{} AS {}", f.sql, quote(&f.name)))
-            .collect();
+    for view in &views {
+        let columns: Vec<String> =
+            of(&|s| matches!(s, Source::Aggregate { over, .. } if over == view))
+                .into_iter()
+                .map(|f| format!("{} AS {}", f.sql, quote(&f.name)))
+                .collect();
         ctes.push(format!(
-            "g AS (SELECT account_id, {} FROM (SELECT account_id, \
-             d - lag(d) OVER (PARTITION BY account_id ORDER BY d) AS gap \
-             FROM (SELECT DISTINCT account_id, CAST(ordered_at AS INT) AS d FROM orders)) \
-             WHERE gap IS NOT NULL GROUP BY account_id HAVING count(*) >= 2)",
+            "agg_{view} AS (SELECT account_id, {} FROM {view} GROUP BY account_id)",
             columns.join(", ")
         ));
-        joins.push("LEFT JOIN g ON g.account_id = a.account_id".to_string());
+        joins.push(format!(
+            "LEFT JOIN agg_{view} ON agg_{view}.account_id = a.account_id"
+        ));
     }
     for (i, f) in features.iter().enumerate() {
         if let Source::Query = f.source {
@@ -212,10 +242,7 @@ pub(crate) fn features_query(features: &[Feature]) -> String {
     }
     for (i, f) in features.iter().enumerate() {
         base.push(match &f.source {
-            Source::Orders { fill: v } => fill(f, "o", *v),
-            Source::Events { fill: v } => fill(f, "e", *v),
-            Source::Contacts { fill: v } => fill(f, "c", *v),
-            Source::Gaps => fill(f, "g", None),
+            Source::Aggregate { over, fill: v } => fill(f, &format!("agg_{over}"), *v),
             Source::Query => fill(f, &format!("q{i}"), None),
             Source::Account => format!("{} AS {}", f.sql, quote(&f.name)),
             Source::Derived { .. } => continue,

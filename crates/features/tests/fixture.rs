@@ -435,4 +435,16 @@ fn without_orders_events_or_contacts_every_account_still_gets_a_row() {
         "prospect"
     );
     assert_eq!(v[&("A1".to_string(), "contacts_total".to_string())], "0");
+
+    // Written as Parquet and read back whole, with no partial file left beside it.
+    let path = dir.path().join("features.parquet");
+    table.write_parquet(&path).unwrap();
+    let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(
+        std::fs::File::open(&path).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(reader.schema(), &table.schema);
+    let rows: usize = reader.build().unwrap().map(|b| b.unwrap().num_rows()).sum();
+    assert_eq!(rows, 3);
+    assert!(!dir.path().join("features.parquet.partial").exists());
 }
