@@ -21,6 +21,7 @@
 //! validation rule of the project file with its exact message. They do not cover reading
 //! data: that is `cible-data`'s job.
 
+pub mod docs;
 mod error_kind;
 pub mod project;
 pub mod schema;

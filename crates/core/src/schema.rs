@@ -424,15 +424,7 @@ mod tests {
     #[test]
     fn the_data_model_doc_is_up_to_date() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/data-model.md");
-        let expected = markdown();
-        if std::env::var_os("CIBLE_UPDATE_DOCS").is_some() {
-            std::fs::write(path, &expected).unwrap();
-        }
-        let actual = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            actual == expected,
-            "docs/data-model.md is out of date: run `CIBLE_UPDATE_DOCS=1 cargo test -p cible-core` and commit it"
-        );
+        crate::docs::check_generated_doc(path.as_ref(), &markdown(), "cible-core").unwrap();
     }
 
     #[test]

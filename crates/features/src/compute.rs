@@ -8,11 +8,12 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use cible_core::schema::{ColumnType, TableKind};
-use datafusion::arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, StringArray};
+use datafusion::arrow::array::{Array, ArrayRef, AsArray, Int64Array, RecordBatch, StringArray};
 use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::Float64Type;
 use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use datafusion::datasource::MemTable;
-use datafusion::logical_expr::{ColumnarValue, Volatility, create_udf};
+use datafusion::logical_expr::{ColumnarValue, ScalarUDF, Volatility, create_udf};
 use datafusion::prelude::{CsvReadOptions, ParquetReadOptions, SessionConfig, SessionContext};
 use parquet::arrow::ArrowWriter;
 use serde::Serialize;
@@ -101,6 +102,55 @@ impl FeatureTable {
     pub fn num_rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
     }
+
+    /// The values of column `name` for every account, in row order, empty values as `None`:
+    /// numbers for numeric and yes/no columns (yes is 1), text for the others. `None` when the
+    /// table has no such column.
+    pub fn column(&self, name: &str) -> Result<Option<ColumnValues>> {
+        let Ok(index) = self.schema.index_of(name) else {
+            return Ok(None);
+        };
+        let ty = self.schema.field(index).data_type();
+        let numeric = ty.is_numeric() || *ty == DataType::Boolean;
+        let target = if numeric {
+            DataType::Float64
+        } else {
+            DataType::Utf8
+        };
+        let mut arrays = Vec::with_capacity(self.batches.len());
+        for batch in &self.batches {
+            arrays.push(
+                cast(batch.column(index), &target).map_err(|e| FeatureError::Sql {
+                    statement: format!("CAST({name} AS {target})"),
+                    message: e.to_string(),
+                })?,
+            );
+        }
+        Ok(Some(if numeric {
+            ColumnValues::Numbers(
+                arrays
+                    .iter()
+                    .flat_map(|a| a.as_primitive::<Float64Type>().iter())
+                    .collect(),
+            )
+        } else {
+            ColumnValues::Text(
+                arrays
+                    .iter()
+                    .flat_map(|a| a.as_string::<i32>().iter().map(|v| v.map(str::to_string)))
+                    .collect(),
+            )
+        }))
+    }
+}
+
+/// One column of a [`FeatureTable`], for the numeric stages after it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnValues {
+    /// Counts, amounts, days, and yes/no flags as 1 and 0.
+    Numbers(Vec<Option<f64>>),
+    /// Categories and identifiers.
+    Text(Vec<Option<String>>),
 }
 
 /// Computes every built-in feature and `custom` for the accounts of `inputs`, as of `as_of`:
@@ -451,38 +501,34 @@ async fn register_entities(
 
 /// `job_role(title)` and `job_seniority(title)` for the SQL.
 fn register_udfs(ctx: &SessionContext) {
-    let role = create_udf(
-        "job_role",
+    ctx.register_udf(title_udf("job_role", DataType::Utf8, |titles| {
+        let roles: StringArray = titles
+            .iter()
+            .map(|t| t.and_then(role_of).map(|r| r.name()))
+            .collect();
+        Arc::new(roles)
+    }));
+    ctx.register_udf(title_udf("job_seniority", DataType::Int64, |titles| {
+        let levels: Int64Array = titles
+            .iter()
+            .map(|t| t.map(|t| seniority_of(t) as i64))
+            .collect();
+        Arc::new(levels)
+    }));
+}
+
+/// A SQL function of one text argument (a job title) computed by `read` on whole arrays.
+fn title_udf(name: &str, returns: DataType, read: fn(&StringArray) -> ArrayRef) -> ScalarUDF {
+    create_udf(
+        name,
         vec![DataType::Utf8],
-        DataType::Utf8,
+        returns,
         Volatility::Immutable,
-        Arc::new(|args: &[ColumnarValue]| {
+        Arc::new(move |args: &[ColumnarValue]| {
             let titles = ColumnarValue::values_to_arrays(args)?;
-            let titles = as_strings(&titles[0])?;
-            let roles: StringArray = titles
-                .iter()
-                .map(|t| t.and_then(role_of).map(|r| r.name()))
-                .collect();
-            Ok(ColumnarValue::Array(Arc::new(roles) as ArrayRef))
+            Ok(ColumnarValue::Array(read(as_strings(&titles[0])?)))
         }),
-    );
-    let seniority = create_udf(
-        "job_seniority",
-        vec![DataType::Utf8],
-        DataType::Int64,
-        Volatility::Immutable,
-        Arc::new(|args: &[ColumnarValue]| {
-            let titles = ColumnarValue::values_to_arrays(args)?;
-            let titles = as_strings(&titles[0])?;
-            let levels: Int64Array = titles
-                .iter()
-                .map(|t| t.map(|t| seniority_of(t) as i64))
-                .collect();
-            Ok(ColumnarValue::Array(Arc::new(levels) as ArrayRef))
-        }),
-    );
-    ctx.register_udf(role);
-    ctx.register_udf(seniority);
+    )
 }
 
 fn as_strings(array: &ArrayRef) -> datafusion::error::Result<&StringArray> {

@@ -32,6 +32,6 @@ pub mod roles;
 mod sql;
 
 pub use catalog::{Feature, Group, Kind, builtin};
-pub use compute::{FeatureSummary, FeatureTable, Inputs, compute, full_catalog};
+pub use compute::{ColumnValues, FeatureSummary, FeatureTable, Inputs, compute, full_catalog};
 pub use custom::CustomFeatures;
 pub use error::{FeatureError, Result};

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use cible_core::project::CustomFeatureConfig;
-use cible_features::{CustomFeatures, FeatureTable, Inputs, Kind, builtin, compute};
+use cible_features::{ColumnValues, CustomFeatures, FeatureTable, Inputs, Kind, builtin, compute};
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType, Float64Type, Int64Type};
 
@@ -144,6 +144,7 @@ fn every_feature_matches_the_hand_computed_value() {
                 ("orders_36m", "4".into()),
                 ("purchase_days_36m", "3".into()),
                 ("monetary_36m", "750".into()),
+                ("basket_mean_3m", "75".into()),
                 ("basket_mean_12m", round(350.0 / 3.0)),
                 ("basket_mean_36m", "187.5".into()),
                 ("product_breadth_36m", "3".into()),
@@ -296,6 +297,58 @@ fn every_feature_matches_the_hand_computed_value() {
         ),
         (1, 1, 1, 1)
     );
+}
+
+#[test]
+fn columns_come_out_as_numbers_or_text_in_row_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = compute(
+        &inputs(dir.path(), ORDERS, EVENTS),
+        as_of(),
+        &CustomFeatures::default(),
+    )
+    .unwrap();
+    let v = values(&table);
+    let Some(ColumnValues::Text(ids)) = table.column("account_id").unwrap() else {
+        panic!("account_id is text");
+    };
+    let ids: Vec<String> = ids.into_iter().map(Option::unwrap).collect();
+    let mut kinds = (0, 0, 0, 0);
+    for field in table.schema.fields().iter().skip(1) {
+        let name = field.name();
+        match table.column(name).unwrap().unwrap() {
+            ColumnValues::Numbers(values) => {
+                for (id, value) in ids.iter().zip(values) {
+                    let expected = &v[&(id.clone(), name.clone())];
+                    let shown = match (value, field.data_type()) {
+                        (None, _) => String::new(),
+                        (Some(x), DataType::Boolean) => (x == 1.0).to_string(),
+                        (Some(x), _) => format!("{}", (x * 1e9).round() / 1e9),
+                    };
+                    assert_eq!(&shown, expected, "{id} {name}");
+                    if value.is_none() {
+                        kinds.2 += 1;
+                    }
+                    if *field.data_type() == DataType::Boolean {
+                        kinds.3 += 1;
+                    }
+                }
+                kinds.0 += 1;
+            }
+            ColumnValues::Text(values) => {
+                for (id, value) in ids.iter().zip(values) {
+                    assert_eq!(&value.unwrap_or_default(), &v[&(id.clone(), name.clone())]);
+                }
+                kinds.1 += 1;
+            }
+        }
+    }
+    // Numbers, text, empty numbers and flags all occur in the fixture.
+    assert!(
+        kinds.0 > 50 && kinds.1 > 3 && kinds.2 > 0 && kinds.3 > 0,
+        "{kinds:?}"
+    );
+    assert!(table.column("no_such_feature").unwrap().is_none());
 }
 
 #[test]
