@@ -107,7 +107,7 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(stages, ["ingest", "dedup", "features"]);
+    assert_eq!(stages, ["ingest", "dedup", "features", "segment"]);
     // Features: one row per account entity, every feature in the catalogue.
     let features = &json["run"]["features"];
     let golden_accounts = csv::Reader::from_path(run_dir.join("entities/accounts_golden.csv"))
@@ -121,6 +121,42 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     .unwrap();
     assert_eq!(catalog.len() as u64, features["features"].as_u64().unwrap());
     assert!(catalog.len() >= 90, "{}", catalog.len());
+    // Segments: every account entity once, k chosen over 2..=10 with its reasons, and the
+    // planted segments found again.
+    let segments = &json["run"]["segments"];
+    let assigned = csv::Reader::from_path(run_dir.join("segments/accounts.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[1].parse::<usize>().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(assigned.len() as u64, golden_accounts);
+    let k = segments["k"].as_u64().unwrap() as usize;
+    assert!((2..=10).contains(&k), "{segments}");
+    assert!(assigned.iter().all(|&s| s < k));
+    assert_eq!(segments["sizes"].as_array().unwrap().len(), k, "{segments}");
+    assert!(
+        !segments["k_selection"]["reasons"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let model: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run_dir.join("segments/model.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(model["centroids"].as_array().unwrap().len(), k);
+    // 300 accounts are few for six segments (k = 4 is chosen here, and the adjusted Rand
+    // index is 0.61); the 20,000-account demo's figure is in the README.
+    let recovery = &json["segments_vs_truth"];
+    assert_eq!(recovery["accounts"].as_u64().unwrap(), 299, "{recovery}");
+    assert!(
+        recovery["adjusted_rand_index"].as_f64().unwrap() >= 0.5,
+        "{recovery}"
+    );
+    assert!(
+        recovery["normalized_mutual_info"].as_f64().unwrap() >= 0.7,
+        "{recovery}"
+    );
     let inputs = record["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 4);
     assert!(
@@ -141,6 +177,8 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         "tables/orders.parquet",
         "tables/events.parquet",
         "features/accounts.parquet",
+        "segments/accounts.csv",
+        "segments/model.json",
     ] {
         let table = file;
         assert_eq!(

@@ -4,6 +4,7 @@
 //!   column with its type, whether it is required, and what it means, as Arrow schemas;
 //! - [`project`]: the `cible.toml` project file, parsed and validated with errors that name the
 //!   key at fault;
+//! - [`segmentation`]: the `[segmentation]` section (features, preparation, method, k);
 //! - [`text`]: accent and punctuation folding for matching names;
 //! - [`ErrorKind`]: whose fault an error is, which the CLI maps to exit codes and the server to
 //!   HTTP statuses.
@@ -25,6 +26,7 @@ pub mod docs;
 mod error_kind;
 pub mod project;
 pub mod schema;
+pub mod segmentation;
 pub mod text;
 
 pub use error_kind::ErrorKind;

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ErrorKind;
 use crate::schema::{ColumnType, TableKind};
+use crate::segmentation::SegmentationSection;
 
 /// The file name of a project file inside a project folder.
 pub const PROJECT_FILE: &str = "cible.toml";
@@ -82,6 +83,9 @@ pub struct ProjectFile {
     /// The feature stage.
     #[serde(default)]
     pub features: FeaturesSection,
+    /// The clustering of accounts into segments.
+    #[serde(default)]
+    pub segmentation: SegmentationSection,
 }
 
 /// The `[features]` section.
@@ -572,6 +576,14 @@ impl Project {
                 "expected an ISO 3166 two-letter country code such as FR",
             ));
         }
+        file.segmentation
+            .check()
+            .map_err(|(key, value, expected)| ProjectError::Invalid {
+                location: location.clone(),
+                key,
+                value,
+                expected,
+            })?;
         let as_of = match &file.project.as_of {
             None => chrono::Local::now().date_naive(),
             Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")

@@ -13,7 +13,7 @@ use clap::Args;
 use serde::Serialize;
 
 use super::FormatArg;
-use super::demo_segments::{features_by_segment, print_segments};
+use super::demo_segments::{features_by_segment, print_recovery, print_segments, segment_recovery};
 use super::generate::{generate_with_progress, print_generate};
 use super::run::print_run;
 use crate::error::CliError;
@@ -99,6 +99,10 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     }
     let segments = features_by_segment(&args.out, &outcome)?;
     print_segments(&out, &segments);
+    let recovery = segment_recovery(&args.out, &outcome)?;
+    if let Some(r) = &recovery {
+        print_recovery(&out, r);
+    }
     out.line("");
     out.line(format!(
         "Next: open {}/cible.toml, or load your own data with `cible init` and `cible run`",
@@ -111,6 +115,7 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
             "rejects_vs_truth": score,
             "duplicates_vs_truth": duplicates.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
             "features_by_segment": segments,
+            "segments_vs_truth": recovery,
         }),
     );
     if score.missed > 0 || score.unexpected > 0 {
@@ -133,6 +138,7 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
         sources: demo_sources(params.format).into_iter().collect(),
         clean: Default::default(),
         features: Default::default(),
+        segmentation: Default::default(),
     };
     let body = toml::to_string_pretty(&file)
         .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;

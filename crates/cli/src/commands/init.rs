@@ -83,6 +83,21 @@ name = "{name}"
 # query = """SELECT account_id, count(*) AS support_visits_90d FROM events
 #            WHERE properties LIKE '%/support%' AND age_days < 90 GROUP BY account_id"""
 # fill = "0"
+
+# Segmentation: the accounts clustered on a list of features. Every setting has a default;
+# uncomment to change it. `k = "auto"` tries every k of k_range and keeps the one the
+# silhouette, Calinski-Harabasz and Davies-Bouldin indices agree on (reasons in the results).
+# [segmentation]
+# method = "kmeans"          # kmeans | minibatch | hierarchical (Ward)
+# k = "auto"                 # or a number
+# k_range = [2, 10]
+# features = ["orders_12m", "orders_36m", "monetary_36m", "employees", "account_age_days",
+#             "page_views_365d", "downloads_365d", "webinar_attendances_365d", "intent_score"]
+# transform = "auto"         # log of skewed amounts: auto | none | log1p
+# scale = "zscore"           # zscore | minmax | robust
+# missing = "median"         # empty values: median | mean | zero | error
+# pca_variance = 0.9         # cluster on the components explaining 90 % of the variance
+# seed = 42
 "#;
 
 /// Runs `cible init`.

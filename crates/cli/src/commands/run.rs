@@ -8,7 +8,9 @@ use clap::Args;
 use super::FormatArg;
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
-use crate::pipeline::{RunOutcome, print_dedup, print_features, print_ingest, run_project};
+use crate::pipeline::{
+    RunOutcome, print_dedup, print_features, print_ingest, print_segments, run_project,
+};
 
 /// Run the project: every stage, from the sources in cible.toml to the workspace.
 ///
@@ -56,6 +58,9 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
     if let Some(f) = &outcome.features {
         out.line("");
         print_features(out, &f.summary, &f.table, f.seconds);
+    }
+    if let Some(s) = &outcome.segments {
+        print_segments(out, &s.summary, s.seconds);
     }
     let loaded: u64 = outcome.tables.iter().map(|t| t.rows_loaded).sum();
     let rejected: u64 = outcome.tables.iter().map(|t| t.rows_rejected).sum();

@@ -1,13 +1,14 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
-//! the workspace. Today that is ingestion, then deduplication of accounts and contacts with a
-//! golden record per entity; later stages (features, segment, profile, activate) are added here
-//! as they are built. The stages live here, in the binary, until a second user (the server)
+//! the workspace: ingestion, deduplication of accounts and contacts with a golden record per
+//! entity, features per account, segmentation of the accounts; later stages (profile,
+//! activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
 //! needs them as a library.
 
 mod dedup;
 mod features;
 mod golden;
 mod ingest;
+mod segment;
 
 use std::path::PathBuf;
 
@@ -22,6 +23,7 @@ use serde::Serialize;
 pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
 pub use features::print_features;
 pub use ingest::{load_with_progress, print_ingest};
+pub use segment::{SegmentSummary, print_segments};
 
 use crate::error::CliError;
 use crate::output::Output;
@@ -41,6 +43,20 @@ pub struct RunOutcome {
     pub dedup: Vec<DedupSummary>,
     /// The feature stage, when there are accounts.
     pub features: Option<FeatureStage>,
+    /// The segmentation stage, when there are features and `[segmentation]` is enabled.
+    pub segments: Option<SegmentStage>,
+}
+
+/// What the segmentation stage did.
+#[derive(Debug, Serialize)]
+pub struct SegmentStage {
+    /// Settings, figures and the choice of k.
+    #[serde(flatten)]
+    pub summary: SegmentSummary,
+    /// `account_id,segment` for every account.
+    pub table: PathBuf,
+    /// Seconds spent.
+    pub seconds: f64,
 }
 
 /// What the feature stage did.
@@ -153,6 +169,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         );
     }
     let mut features = None;
+    let mut segments = None;
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
@@ -170,6 +187,23 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             serde_json::to_value(&table.summary)
                 .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
         );
+        let settings = &project.file.segmentation;
+        if settings.enabled && table.num_rows() > 0 {
+            let started = std::time::Instant::now();
+            let summary = segment::segment_stage(&mut run, &table, settings, out)?;
+            let seconds = started.elapsed().as_secs_f64();
+            run.add_stage(
+                "segment",
+                seconds,
+                serde_json::to_value(&summary)
+                    .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
+            );
+            segments = Some(SegmentStage {
+                summary,
+                table: run.final_path(segment::SEGMENTS_TABLE),
+                seconds,
+            });
+        }
         features = Some(FeatureStage {
             summary: table.summary,
             table: run.final_path(features::FEATURES_TABLE),
@@ -192,5 +226,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         rejects: rejects_path,
         dedup: deduplicated,
         features,
+        segments,
     })
 }
