@@ -560,6 +560,17 @@ fn cluster_auto_finds_the_number_of_blobs_and_density_methods_mark_noise() {
     assert!(o.status.success(), "{}", stderr(&o));
     let metrics: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(metrics["k"], 4, "{}", metrics["k_selection"]["reasons"]);
+    // The gap statistic is in metrics.json too: every k's gap and error, and its rule's k.
+    let selection = &metrics["k_selection"];
+    assert_eq!(selection["gap"]["k"], 4, "{}", selection["scores"]);
+    assert_eq!(selection["gap"]["references"], 10);
+    assert_eq!(selection["gap"]["reference"], "bounding_box");
+    for score in selection["scores"].as_array().unwrap() {
+        assert!(
+            score["gap"].is_f64() && score["gap_error"].is_f64(),
+            "{score}"
+        );
+    }
     for method in ["dbscan", "hdbscan"] {
         let args = [
             "cluster",

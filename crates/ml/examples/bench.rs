@@ -22,7 +22,9 @@
 //! - `ward` (or `complete`, `average`, `single`): the dendrogram, cut at `--k` clusters.
 //! - `dbscan`: `--eps` `--min-samples` [5].
 //! - `hdbscan`: `--min-cluster-size` [5] `--min-samples` [min cluster size].
-//! - `select-k`: `--k-min` [2] `--k-max` [15], k-means with `--seed`, every metric per k.
+//! - `select-k`: `--k-min` [2] `--k-max` [15], k-means with `--seed`, every metric per k,
+//!   the gap statistic from `--gap` [10] reference sets (0: none) of at most `--gap-rows`
+//!   [20000] rows.
 //! - `stability`: `--k`, `--runs` [100] subsamples of 80 % of the rows, `--seed`.
 //! - `pca`: `--n-components` [all] (a count, a variance ratio such as 0.85, or all) `--solver
 //!   exact|randomized` [exact] `--seed` [0]; fit and transform.
@@ -250,7 +252,10 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
         }
         "select-k" => {
             let ks = o.get("k-min", 2)?..=o.get("k-max", 15)?;
-            let s = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?)).fit(x)?;
+            let s = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?))
+                .gap(o.get("gap", 10)?)
+                .gap_reference_rows(o.get("gap-rows", 20_000)?)
+                .fit(x)?;
             Outcome {
                 summary: json!({
                     "recommended": s.recommended,
@@ -258,6 +263,7 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
                     "best_calinski_harabasz": s.best_calinski_harabasz,
                     "best_davies_bouldin": s.best_davies_bouldin,
                     "elbow": s.elbow,
+                    "gap_k": s.gap.and_then(|g| g.k),
                     "scores": s.scores,
                 }),
                 labels: None,

@@ -1,5 +1,6 @@
-//! A k-d tree over the rows of a matrix for radius queries, in O(n) extra memory: a
-//! permutation of the row indices and one bounding box per node (about `n / LEAF` nodes).
+//! A k-d tree over the rows of a matrix for radius and nearest-neighbour queries, in O(n)
+//! extra memory: a permutation of the row indices and one bounding box per node (about
+//! `n / LEAF` nodes).
 
 use crate::matrix::{Float, Matrix};
 
@@ -131,34 +132,44 @@ impl<'a, F: Float> KdTree<'a, F> {
     /// (scikit-learn's core distance with `min_samples = k`). `k` must be between 1 and n.
     pub(crate) fn kth_distance(&self, i: usize, k: usize) -> f64 {
         let p: Vec<f64> = self.x.row(i).iter().map(|v| v.to_f64()).collect();
-        // The k smallest squared distances found so far, in increasing order.
-        let mut nearest: Vec<f64> = Vec::with_capacity(k + 1);
-        let bound = |nearest: &Vec<f64>| {
+        self.nearest(&p, k)[k - 1].0.sqrt()
+    }
+
+    /// The `k` rows nearest to point `p` (at most n), as (squared distance, row) in increasing
+    /// order, ties to the smaller row, so that the answer does not depend on the tree's shape.
+    pub(crate) fn nearest(&self, p: &[f64], k: usize) -> Vec<(f64, usize)> {
+        // The k smallest (squared distance, row) pairs found so far, in increasing order.
+        let mut nearest: Vec<(f64, usize)> = Vec::with_capacity(k + 1);
+        let bound = |nearest: &Vec<(f64, usize)>| {
             if nearest.len() < k {
-                f64::INFINITY
+                (f64::INFINITY, usize::MAX)
             } else {
                 nearest[k - 1]
             }
         };
-        let mut stack = vec![0];
+        let mut stack = if self.nodes.is_empty() || k == 0 {
+            vec![]
+        } else {
+            vec![0]
+        };
         while let Some(id) = stack.pop() {
-            if self.box_distance(id, &p) > bound(&nearest) {
+            if self.box_distance(id, p) > bound(&nearest).0 {
                 continue;
             }
             let node = &self.nodes[id];
             if node.left == usize::MAX {
                 for &j in &self.perm[node.start..node.end] {
-                    let d = squared_distance_f64(&p, self.x.row(j));
-                    if d < bound(&nearest) {
-                        let at = nearest.partition_point(|&v| v <= d);
-                        nearest.insert(at, d);
+                    let candidate = (squared_distance_f64(p, self.x.row(j)), j);
+                    if candidate < bound(&nearest) {
+                        let at = nearest.partition_point(|&v| v < candidate);
+                        nearest.insert(at, candidate);
                         nearest.truncate(k);
                     }
                 }
             } else {
                 // Visit the nearer child first so that the bound shrinks sooner.
                 let (l, r) = (node.left, node.right);
-                if self.box_distance(l, &p) <= self.box_distance(r, &p) {
+                if self.box_distance(l, p) <= self.box_distance(r, p) {
                     stack.push(r);
                     stack.push(l);
                 } else {
@@ -167,7 +178,7 @@ impl<'a, F: Float> KdTree<'a, F> {
                 }
             }
         }
-        nearest[k - 1].sqrt()
+        nearest
     }
 }
 
@@ -226,6 +237,26 @@ mod tests {
             all.sort_by(f64::total_cmp);
             for k in [1, 2, 5, 17, 500] {
                 assert_eq!(tree.kth_distance(i, k), all[k - 1].sqrt(), "row {i} k {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn nearest_rows_of_any_point_match_brute_force() {
+        let centers = Matrix::from_rows(&[[0.0, 0.0], [3.0, 1.0]]).unwrap();
+        let (x, _) = make_blobs(400, &centers, 1.0, 6).unwrap();
+        // Duplicated rows make ties, which must go to the smaller row.
+        let mut data = x.as_slice().to_vec();
+        data.extend_from_slice(&x.as_slice()[..40]);
+        let x = Matrix::new(data, 420, 2).unwrap();
+        let tree = KdTree::new(&x);
+        for p in [[0.5, -0.2], [10.0, 10.0], [x.get(3, 0), x.get(3, 1)]] {
+            let mut all: Vec<(f64, usize)> = (0..x.rows())
+                .map(|j| (squared_distance_f64(&p, x.row(j)), j))
+                .collect();
+            all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            for k in [0, 1, 2, 7, 420, 500] {
+                assert_eq!(tree.nearest(&p, k), all[..k.min(420)], "{p:?} k {k}");
             }
         }
     }

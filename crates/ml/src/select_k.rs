@@ -1,6 +1,7 @@
 //! Choosing the number of clusters: k-means for every k of a range, in parallel, with
-//! inertia, silhouette, Calinski–Harabasz and Davies–Bouldin for each, the elbow of the
-//! inertia curve (Kneedle), and a recommended k with its reasons.
+//! inertia, silhouette, Calinski–Harabasz, Davies–Bouldin and the gap statistic for each, the
+//! elbow of the inertia curve (Kneedle), the k of the gap rule, and a recommended k with its
+//! reasons.
 
 use std::ops::RangeInclusive;
 
@@ -8,6 +9,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::gap::{Gap, GapReference, References, choose_k};
 use crate::kmeans::KMeansParams;
 use crate::matrix::{Float, Matrix};
 use crate::metrics::{
@@ -18,8 +20,9 @@ use crate::metrics::{
 /// Calinski–Harabasz then Davies–Bouldin.
 pub const SILHOUETTE_TIE: f64 = 0.005;
 
-/// Parameters of [`select_k`]: the range of k, the k-means parameters used for every k, and
-/// the size above which the silhouette is estimated on a sample.
+/// Parameters of [`select_k`]: the range of k, the k-means parameters used for every k, the
+/// size above which the silhouette is estimated on a sample, and how the gap statistic is
+/// computed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SelectKParams {
     k_min: usize,
@@ -27,21 +30,37 @@ pub struct SelectKParams {
     kmeans: KMeansParams,
     #[serde(default = "default_silhouette_sample")]
     silhouette_sample: usize,
+    #[serde(default = "default_gap_references")]
+    gap_references: usize,
+    #[serde(default = "default_gap_reference_rows")]
+    gap_reference_rows: usize,
+    #[serde(default)]
+    gap_reference: GapReference,
 }
 
 fn default_silhouette_sample() -> usize {
     5_000
 }
+fn default_gap_references() -> usize {
+    10
+}
+fn default_gap_reference_rows() -> usize {
+    20_000
+}
 
 impl SelectKParams {
     /// Every k of `ks` (default in cible: `2..=15`), k-means with `kmeans` (its `k` is
-    /// replaced by each value of the range), the silhouette exact up to 5 000 rows.
+    /// replaced by each value of the range), the silhouette exact up to 5 000 rows, the gap
+    /// statistic from 10 reference sets of at most 20 000 rows over the data's bounding box.
     pub fn new(ks: RangeInclusive<usize>, kmeans: KMeansParams) -> Self {
         SelectKParams {
             k_min: *ks.start(),
             k_max: *ks.end(),
             kmeans,
             silhouette_sample: default_silhouette_sample(),
+            gap_references: default_gap_references(),
+            gap_reference_rows: default_gap_reference_rows(),
+            gap_reference: GapReference::default(),
         }
     }
 
@@ -50,6 +69,31 @@ impl SelectKParams {
     /// cost at 2.5 × 10⁷ distances per k and its standard error around 0.003.
     pub fn silhouette_sample(mut self, rows: usize) -> Self {
         self.silhouette_sample = rows;
+        self
+    }
+
+    /// Number B of reference data sets of the gap statistic (Tibshirani et al. 2001), each
+    /// clustered with the same k-means parameters for every k; 0 leaves the gap statistic out.
+    /// Default: 10. The gap runs B k-means per k on sets of `min(n, gap_reference_rows)`
+    /// rows: up to B times the k-means work of the sweep itself on small data (where it is
+    /// quick anyway), `B · gap_reference_rows / n` times it above (1× on 200 000 rows).
+    pub fn gap(mut self, references: usize) -> Self {
+        self.gap_references = references;
+        self
+    }
+
+    /// Rows of each gap reference set: the data's number of rows up to this, this above (the
+    /// reference dispersions are then scaled to the data's rows). Default: 20 000, which keeps
+    /// the gap's cost independent of n beyond that size: on 200 000 rows each reference
+    /// k-means costs a tenth of the data's.
+    pub fn gap_reference_rows(mut self, rows: usize) -> Self {
+        self.gap_reference_rows = rows;
+        self
+    }
+
+    /// Where the gap reference rows are drawn. Default: [`GapReference::BoundingBox`].
+    pub fn gap_reference(mut self, reference: GapReference) -> Self {
+        self.gap_reference = reference;
         self
     }
 
@@ -72,6 +116,20 @@ impl SelectKParams {
                 "must be at least 2",
             ));
         }
+        if self.gap_references == 1 {
+            return Err(Error::param(
+                "gap_references",
+                self.gap_references,
+                "must be 0 (no gap statistic) or at least 2",
+            ));
+        }
+        if self.gap_references > 0 && self.gap_reference_rows <= self.k_max {
+            return Err(Error::param(
+                "gap_reference_rows",
+                self.gap_reference_rows,
+                format!("must be greater than k_max = {}", self.k_max),
+            ));
+        }
         self.kmeans.clone().with_k(self.k_min).check()?;
         Ok(self)
     }
@@ -87,12 +145,63 @@ impl SelectKParams {
                 rows: x.rows(),
             });
         }
-        let scores: Vec<KScore> = (self.k_min..=self.k_max)
+        let mut scores: Vec<KScore> = (self.k_min..=self.k_max)
             .into_par_iter()
             .map(|k| self.score(x, k))
             .collect::<Result<_>>()?;
+        let gap = if self.gap_references > 0 {
+            Some(self.add_gap(x, &mut scores)?)
+        } else {
+            None
+        };
         let sampled = (x.rows() > self.silhouette_sample).then_some(self.silhouette_sample);
-        Ok(recommend(scores, sampled))
+        Ok(recommend(scores, sampled, gap, x.rows()))
+    }
+
+    /// Fills in every k's gap statistic: k-means for every (k, reference set) pair, in
+    /// parallel, each seeded as the data's.
+    fn add_gap<F: Float>(&self, x: &Matrix<F>, scores: &mut [KScore]) -> Result<GapSummary> {
+        let rows = self.gap_reference_rows.min(x.rows());
+        let b = self.gap_references;
+        let summary = |k| GapSummary {
+            k,
+            references: b,
+            reference_rows: rows,
+            reference: self.gap_reference,
+        };
+        let Some(references) = References::new(x, self.gap_reference, rows, self.kmeans_seed())?
+        else {
+            return Ok(summary(None));
+        };
+        // Inertia is a sum over rows: scale the references' to the data's number of rows.
+        let to_data_rows = (x.rows() as f64 / rows as f64).ln();
+        let pairs: Vec<(usize, usize)> = (self.k_min..=self.k_max)
+            .flat_map(|k| (0..b).map(move |r| (k, r)))
+            .collect();
+        let log_w: Vec<f64> = pairs
+            .into_par_iter()
+            .map(|(k, r)| {
+                // Drawn again for every k rather than kept: B sets of n rows can be large.
+                let model = self
+                    .kmeans
+                    .clone()
+                    .with_k(k)
+                    .fit(&references.draw::<F>(r)?)?;
+                Ok(model.inertia().ln() + to_data_rows)
+            })
+            .collect::<Result<_>>()?;
+        let gaps: Vec<(usize, Option<Gap>)> = scores
+            .iter_mut()
+            .zip(log_w.chunks(b))
+            .map(|(s, reference)| {
+                let gap = Gap::new(s.inertia.ln(), reference);
+                s.log_reference_inertia = gap.map(|g| g.reference);
+                s.gap = gap.map(|g| g.gap);
+                s.gap_error = gap.map(|g| g.error);
+                (s.k, gap)
+            })
+            .collect();
+        Ok(summary(choose_k(&gaps)))
     }
 
     fn score<F: Float>(&self, x: &Matrix<F>, k: usize) -> Result<KScore> {
@@ -126,6 +235,9 @@ impl SelectKParams {
             silhouette,
             calinski_harabasz,
             davies_bouldin,
+            log_reference_inertia: None,
+            gap: None,
+            gap_error: None,
         })
     }
 
@@ -161,6 +273,31 @@ pub struct KScore {
     pub calinski_harabasz: Option<f64>,
     /// Davies–Bouldin index (lower is better); `None` when undefined.
     pub davies_bouldin: Option<f64>,
+    /// Mean over the gap reference sets of the logarithm of their k-means inertia (scaled to
+    /// the data's rows): `E*[log W*_k]`. `None` without the gap statistic or where it is
+    /// undefined.
+    pub log_reference_inertia: Option<f64>,
+    /// Gap statistic `log_reference_inertia − ln(inertia)` (higher: tighter than uniform
+    /// data); `None` without it, or when the inertia is 0 (fewer distinct rows than k).
+    pub gap: Option<f64>,
+    /// The gap's simulation error `s_k`: the standard deviation (over B) of the references'
+    /// log-inertia times √(1 + 1/B).
+    pub gap_error: Option<f64>,
+}
+
+/// How the gap statistic of a [`KSelection`] was computed, and the k its rule picks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GapSummary {
+    /// The smallest k with `Gap(k) ≥ Gap(k+1) − s_{k+1}` (Tibshirani et al.'s rule; the
+    /// largest k of the range cannot qualify). `None` when none does: the gap still rises at
+    /// the end of the range, or is undefined.
+    pub k: Option<usize>,
+    /// Number B of reference data sets.
+    pub references: usize,
+    /// Rows of each reference set: the data's, or fewer when subsampled.
+    pub reference_rows: usize,
+    /// Where the reference rows were drawn.
+    pub reference: GapReference,
 }
 
 /// The outcome of [`select_k`]: every k's scores, what each criterion prefers, and the
@@ -179,6 +316,9 @@ pub struct KSelection {
     pub best_davies_bouldin: Option<usize>,
     /// The elbow of the inertia curve found by Kneedle, if it has one.
     pub elbow: Option<usize>,
+    /// The gap statistic's settings and choice; `None` when left out (`gap(0)`). Reported
+    /// beside the recommendation, which it does not change.
+    pub gap: Option<GapSummary>,
     /// The recommended k.
     pub recommended: usize,
     /// Why, in sentences, most important first.
@@ -198,7 +338,12 @@ fn best_by(scores: &[KScore], key: impl Fn(&KScore) -> Option<f64>) -> Option<us
     best.map(|(k, _)| k)
 }
 
-fn recommend(scores: Vec<KScore>, silhouette_sample: Option<usize>) -> KSelection {
+fn recommend(
+    scores: Vec<KScore>,
+    silhouette_sample: Option<usize>,
+    gap: Option<GapSummary>,
+    rows: usize,
+) -> KSelection {
     let best_silhouette = best_by(&scores, |s| s.silhouette);
     let best_calinski_harabasz = best_by(&scores, |s| s.calinski_harabasz);
     let best_davies_bouldin = best_by(&scores, |s| s.davies_bouldin.map(|v| -v));
@@ -281,6 +426,33 @@ fn recommend(scores: Vec<KScore>, silhouette_sample: Option<usize>) -> KSelectio
         Some(e) => format!("the elbow of the inertia curve is at k = {e}"),
         None => "the inertia curve has no clear elbow".to_string(),
     });
+    if let Some(g) = &gap {
+        let how = format!(
+            "{} reference sets of {} rows, uniform over the {}{}",
+            g.references,
+            g.reference_rows,
+            match g.reference {
+                GapReference::BoundingBox => "data's bounding box",
+                GapReference::PrincipalComponents => "box of the data's principal components",
+            },
+            if g.reference_rows < rows {
+                format!(", their dispersion scaled to the data's {rows} rows")
+            } else {
+                String::new()
+            },
+        );
+        reasons.push(match g.k {
+            Some(k) if k == recommended => format!("the gap statistic also picks k = {k} ({how})"),
+            Some(k) => format!("the gap statistic picks k = {k} ({how})"),
+            None if scores.iter().all(|s| s.gap.is_none()) => {
+                "the gap statistic is undefined for every k (too few distinct rows)".to_string()
+            }
+            None => format!(
+                "the gap statistic picks no k of the range: Gap(k) < Gap(k+1) - s(k+1) for \
+                 every k, so more clusters may fit ({how})"
+            ),
+        });
+    }
     if let Some(n) = silhouette_sample {
         reasons.push(format!(
             "silhouettes were estimated on a random sample of {n} rows"
@@ -293,6 +465,7 @@ fn recommend(scores: Vec<KScore>, silhouette_sample: Option<usize>) -> KSelectio
         best_calinski_harabasz,
         best_davies_bouldin,
         elbow,
+        gap,
         recommended,
         reasons,
     }
@@ -387,13 +560,45 @@ mod tests {
                 .to_string(),
             "invalid parameter `n_init` = 0: must be at least 1"
         );
+        assert_eq!(
+            SelectKParams::new(2..=4, p.clone())
+                .gap(1)
+                .fit(&x)
+                .unwrap_err()
+                .to_string(),
+            "invalid parameter `gap_references` = 1: must be 0 (no gap statistic) or at least 2"
+        );
+        assert_eq!(
+            SelectKParams::new(2..=4, p.clone())
+                .gap_reference_rows(4)
+                .fit(&x)
+                .unwrap_err()
+                .to_string(),
+            "invalid parameter `gap_reference_rows` = 4: must be greater than k_max = 4"
+        );
+        // Without the gap statistic its rows do not matter.
+        assert!(
+            SelectKParams::new(2..=4, p.clone())
+                .gap(0)
+                .gap_reference_rows(4)
+                .fit(&x)
+                .is_ok()
+        );
     }
 
     #[test]
     fn duplicated_rows_give_undefined_metrics_not_errors() {
         let x = Matrix::new(vec![1.0f64, 1.0, 1.0, 1.0, 1.0], 5, 1).unwrap();
         let s = select_k(&x, 2..=3, &KMeans::params(2)).unwrap();
-        assert!(s.scores.iter().all(|s| s.silhouette.is_none()));
+        assert!(
+            s.scores
+                .iter()
+                .all(|s| s.silhouette.is_none() && s.gap.is_none())
+        );
         assert_eq!(s.recommended, 2);
+        assert_eq!(s.gap.unwrap().k, None);
+        assert!(s.reasons.contains(
+            &"the gap statistic is undefined for every k (too few distinct rows)".to_string()
+        ));
     }
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use cible_ml::{KMeans, Matrix, SelectKParams, make_blobs, select_k};
+use cible_ml::{GapReference, KMeans, Matrix, SelectKParams, make_blobs, select_k};
 
 fn centres(k: usize) -> Matrix<f64> {
     // Points on a circle of radius 15 in the first two dimensions, with a third dimension
@@ -28,6 +28,70 @@ fn recommends_the_true_number_of_blobs() {
         assert_eq!(s.scores.len(), 9);
         assert!(s.scores.windows(2).all(|w| w[0].k + 1 == w[1].k));
         assert!(s.silhouette_sample.is_none());
+        // The gap statistic, on by default, finds the blobs too, beside the recommendation.
+        let gap = s.gap.as_ref().unwrap();
+        assert_eq!(gap.k, Some(true_k), "{:?}", s.scores);
+        assert_eq!((gap.references, gap.reference_rows), (10, 600));
+        assert!(s.reasons.contains(&format!(
+            "the gap statistic also picks k = {true_k} (10 reference sets of 600 rows, uniform \
+             over the data's bounding box)"
+        )));
+        for score in &s.scores {
+            let (gap, reference) = (score.gap.unwrap(), score.log_reference_inertia.unwrap());
+            assert!((gap - (reference - score.inertia.ln())).abs() < 1e-12);
+            assert!(score.gap_error.unwrap() > 0.0);
+        }
+    }
+}
+
+#[test]
+fn gap_over_principal_components_and_subsampled_references_find_the_blobs() {
+    let (x, _) = make_blobs(3_000, &centres(4), 1.0, 9).unwrap();
+    for (reference, rows) in [
+        (GapReference::PrincipalComponents, 20_000),
+        (GapReference::BoundingBox, 500),
+        (GapReference::PrincipalComponents, 500),
+    ] {
+        let s = SelectKParams::new(2..=8, KMeans::params(2).n_init(3).seed(4))
+            .gap_reference(reference)
+            .gap_reference_rows(rows)
+            .fit(&x)
+            .unwrap();
+        let gap = s.gap.as_ref().unwrap();
+        assert_eq!(gap.k, Some(4), "{reference} {rows}: {:?}", s.scores);
+        assert_eq!(gap.reference_rows, rows.min(3_000));
+        assert_eq!(gap.reference, reference);
+    }
+    let s = SelectKParams::new(2..=8, KMeans::params(2).seed(4))
+        .gap_reference_rows(500)
+        .fit(&x)
+        .unwrap();
+    assert!(s.reasons.iter().any(|r| r.ends_with(
+        "(10 reference sets of 500 rows, uniform over the data's bounding box, their dispersion \
+         scaled to the data's 3000 rows)"
+    )));
+}
+
+#[test]
+fn gap_can_be_left_out() {
+    let (x, _) = make_blobs(300, &centres(3), 1.0, 2).unwrap();
+    let with = select_k(&x, 2..=5, &KMeans::params(2).seed(1)).unwrap();
+    let without = SelectKParams::new(2..=5, KMeans::params(2).seed(1))
+        .gap(0)
+        .fit(&x)
+        .unwrap();
+    assert_eq!(without.gap, None);
+    assert!(
+        without
+            .scores
+            .iter()
+            .all(|s| s.gap.is_none() && s.gap_error.is_none() && s.log_reference_inertia.is_none())
+    );
+    assert!(!without.reasons.iter().any(|r| r.contains("gap")));
+    // Everything else is unchanged.
+    assert_eq!(without.recommended, with.recommended);
+    for (a, b) in without.scores.iter().zip(&with.scores) {
+        assert_eq!((a.inertia, a.silhouette), (b.inertia, b.silhouette));
     }
 }
 
