@@ -32,6 +32,10 @@ pub const SEGMENTS_METRICS: &str = "segments/metrics.json";
 
 /// Rows above which the silhouette is estimated on a seeded sample of this many.
 const SILHOUETTE_SAMPLE: usize = 10_000;
+/// Rows of each of the gap statistic's reference sets: uniform draws over the data's box,
+/// whose dispersion is smooth, so a few thousand rows estimate it well and keep the gap's
+/// cost near that of the sweep itself.
+const GAP_REFERENCE_ROWS: usize = 2_000;
 
 /// How one feature was prepared.
 #[derive(Debug, Clone, Serialize)]
@@ -149,6 +153,7 @@ pub fn segment_stage(
             let high = settings.k_range[1].min(n - 1);
             let selection = SelectKParams::new(settings.k_range[0]..=high, kmeans.clone())
                 .silhouette_sample(SILHOUETTE_SAMPLE)
+                .gap_reference_rows(GAP_REFERENCE_ROWS.max(high + 1))
                 .fit(&x)?;
             (selection.recommended, Some(selection))
         }
