@@ -15,6 +15,9 @@ mode and prepares a virtual environment with numpy, scikit-learn and fast_hdbsca
    Peak memory (VmHWM, data included) is read by each process itself: cible's `bench`, and
    scikit-learn's DBSCAN run in a child Python process.
 
+k-prototypes has no scikit-learn counterpart: it is compared with the Python `kmodes` package
+(installed by clustering.sh when it can be) on a subsample.
+
 Prints a Markdown table and writes every figure to bench-data/clustering/results.json.
 """
 
@@ -404,6 +407,53 @@ def main():
             t,
             f"mean ARI {c['mean_ari']:.4f} / {ari:.4f} (scikit-learn: same loop in Python)",
         )
+
+    # k-prototypes, 100k x (8 numeric + 4 categorical), k = 8: cible on all rows; the Python
+    # kmodes package (KPrototypes, pure Python loops over rows) on a subsample, with cible on
+    # the same subsample beside it.
+    if want("kprototypes"):
+        n, d, q, k, ns = 100_000, 8, 4, 8, 10_000
+        x, y = blobs(n, d, k, 4.0, np.float64)
+        rng = np.random.default_rng(SEED)
+        # Each categorical column follows the blob (a code per blob, 6 codes) 70 % of the time.
+        cat = np.stack(
+            [np.where(rng.random(n) < 0.7, (y + j) % 6, rng.integers(0, 6, n)) for j in range(q)], axis=1
+        ).astype(np.float64)
+        h, hc = save(out / "kprototypes", x), save(out / "kprototypes-cat", cat)
+        for n_init, rep in [(1, args.repeat), (10, 1)]:
+            c = run.cible("kprototypes", h, rep, labels_out=True, categorical=hc, k=k, n_init=n_init, seed=SEED)
+            add(
+                f"k-prototypes, k-prototypes++, n_init = {n_init} (kmodes: not run on 100k rows)",
+                f"{n:,} × ({d} f64 + {q} categorical), k = {k}",
+                c["seconds"],
+                None,
+                f"{c['n_iter']} iterations, cost {c['cost']:.6g}, gamma {c['gamma']:.4f}; "
+                f"ARI to the blobs {adjusted_rand_score(y, c['labels']):.4f}",
+            )
+        try:
+            from kmodes.kprototypes import KPrototypes
+
+            hs, hcs = save(out / "kprototypes-small", x[:ns]), save(out / "kprototypes-small-cat", cat[:ns])
+            c = run.cible("kprototypes", hs, args.repeat, labels_out=True, categorical=hcs, k=k, n_init=1, seed=SEED)
+            xs = np.hstack([x[:ns], cat[:ns]])
+            t, m = best_of(
+                1,
+                lambda: KPrototypes(n_clusters=k, init="Cao", n_init=1, random_state=SEED, n_jobs=1).fit(
+                    xs, categorical=list(range(d, d + q))
+                ),
+            )
+            add(
+                f"k-prototypes against kmodes' KPrototypes (Cao initialisation, n_init 1; {ns:,} rows: "
+                "kmodes' pure-Python loops are too slow for 100k here)",
+                f"{ns:,} × ({d} f64 + {q} categorical), k = {k}",
+                c["seconds"],
+                t,
+                f"cost {c['cost']:.6g} / {m.cost_:.6g} (gamma {c['gamma']:.4f} / {m.gamma:.4f}); iterations "
+                f"{c['n_iter']} / {m.n_iter_}; ARI between them {adjusted_rand_score(m.labels_, c['labels']):.4f}, "
+                f"to the blobs {adjusted_rand_score(y[:ns], c['labels']):.4f} / {adjusted_rand_score(y[:ns], m.labels_):.4f}",
+            )
+        except ImportError:
+            log("  kmodes is not installed; the comparison with kmodes is skipped")
 
     limits.restore_original_limits()
     info["total_s"] = time.perf_counter() - start_all

@@ -593,6 +593,128 @@ fn cluster_auto_finds_the_number_of_blobs_and_density_methods_mark_noise() {
 }
 
 #[test]
+fn cluster_kprototypes_mixes_numeric_and_categorical_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let centres = cible_ml::Matrix::from_rows(&[[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]]).unwrap();
+    let (x, truth) = cible_ml::make_blobs(300, &centres, 1.0, 7).unwrap();
+    let sectors = ["Retail", "Industry, heavy", "Services"];
+    let mut text = String::from("id,revenue,employees,sector,region\n");
+    for (i, (row, &g)) in x.iter_rows().zip(&truth).enumerate() {
+        // The sector follows the group, but one row in ten takes the next group's; the region
+        // is missing for every 7th row.
+        let sector = sectors[if i.is_multiple_of(10) { (g + 1) % 3 } else { g }];
+        let region = if i.is_multiple_of(7) {
+            ""
+        } else {
+            ["north", "south"][i % 2]
+        };
+        text.push_str(&format!(
+            "{i},{},{},\"{sector}\",{region}\n",
+            100.0 + row[0],
+            50.0 + row[1]
+        ));
+    }
+    std::fs::write(dir.path().join("accounts.csv"), text).unwrap();
+    let args = [
+        "cluster",
+        "accounts.csv",
+        "--method",
+        "kprototypes",
+        "--k",
+        "3",
+        "--columns",
+        "revenue,employees,sector,region",
+        "--out",
+        "kp",
+        "--json",
+    ];
+    let o = cible(&args, dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let metrics: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(metrics["method"], "kprototypes");
+    assert_eq!(
+        metrics["categorical_columns"],
+        serde_json::json!(["sector", "region"])
+    );
+    assert_eq!(metrics["silhouette_distance"], "gower");
+    // After z-scores every numeric column has standard deviation 1: gamma is 0.5.
+    assert!((metrics["gamma"].as_f64().unwrap() - 0.5).abs() < 1e-12);
+    assert!(metrics["cost"].as_f64().unwrap() > 0.0);
+    assert!(metrics["inertia"].is_null());
+    let labels: Vec<usize> = labels_of(&dir.path().join("kp"))
+        .into_iter()
+        .map(|l| l as usize)
+        .collect();
+    assert_eq!(
+        cible_ml::metrics::adjusted_rand_score(&truth, &labels).unwrap(),
+        1.0
+    );
+    // The silhouette reported is Gower's of the labels written, on the raw columns with the
+    // categories coded in sorted order.
+    let sector_codes = |g: usize, i: usize| {
+        let s = sectors[if i.is_multiple_of(10) { (g + 1) % 3 } else { g }];
+        ["Industry, heavy", "Retail", "Services"]
+            .iter()
+            .position(|&c| c == s)
+            .unwrap() as u32
+    };
+    let region_code = |i: usize| {
+        if i.is_multiple_of(7) {
+            0
+        } else {
+            1 + (i % 2) as u32
+        }
+    };
+    let data = cible_ml::MixedData::from_columns(
+        [
+            ("revenue", x.iter_rows().map(|r| 100.0 + r[0]).collect()),
+            ("employees", x.iter_rows().map(|r| 50.0 + r[1]).collect()),
+        ],
+        [
+            (
+                "sector",
+                truth
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &g)| sector_codes(g, i))
+                    .collect(),
+            ),
+            ("region", (0..300).map(region_code).collect()),
+        ],
+    )
+    .unwrap();
+    let gower = cible_ml::Gower::fit(&data).unwrap();
+    let silhouette = gower.silhouette(&data, &labels).unwrap().score;
+    assert!((metrics["silhouette"].as_f64().unwrap() - silhouette).abs() < 1e-12);
+    // Centroids: numeric means in the input's units, categorical modes as their strings.
+    let centroids = std::fs::read_to_string(dir.path().join("kp/centroids.csv")).unwrap();
+    let lines: Vec<&str> = centroids.lines().collect();
+    assert_eq!(lines[0], "cluster,revenue,employees,sector,region");
+    assert_eq!(lines.len(), 4);
+    let of_group = |g: usize| lines[1 + labels[truth.iter().position(|&t| t == g).unwrap()]];
+    assert!(of_group(1).contains(",\"Industry, heavy\","), "{centroids}");
+    let revenue: f64 = of_group(1).split(',').nth(1).unwrap().parse().unwrap();
+    assert!((revenue - 110.0).abs() < 0.5, "{centroids}");
+
+    let o = cible(
+        &[
+            "cluster",
+            "accounts.csv",
+            "--method",
+            "kprototypes",
+            "--out",
+            "auto",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: --k auto is not available for kprototypes; give a number of clusters, e.g. --k 5\n"
+    );
+}
+
+#[test]
 fn cluster_refuses_unusable_values_with_their_place() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("f.csv"), "a,b,label\n1,2,x\n3,,y\n5,6,z\n").unwrap();

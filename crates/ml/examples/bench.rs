@@ -28,6 +28,9 @@
 //! - `stability`: `--k`, `--runs` [100] subsamples of 80 % of the rows, `--seed`.
 //! - `pca`: `--n-components` [all] (a count, a variance ratio such as 0.85, or all) `--solver
 //!   exact|randomized` [exact] `--seed` [0]; fit and transform.
+//! - `kprototypes`: the data file's columns are numeric, `--categorical FILE` (a data file of
+//!   the same rows whose values are category codes 0, 1, 2, …) holds the categorical ones;
+//!   `--k` [8] `--n-init` [1] `--max-iter` [100] `--seed` [0] `--gamma` [kmodes' default].
 //!
 //! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
 //! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
@@ -43,8 +46,8 @@ use std::time::Instant;
 
 use cible_ml::metrics::silhouette_score;
 use cible_ml::{
-    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, Linkage, Matrix, MiniBatchKMeans,
-    NComponents, Pca, PcaSolver, SelectKParams, StabilityParams,
+    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, KPrototypes, Linkage, Matrix,
+    MiniBatchKMeans, MixedData, NComponents, Pca, PcaSolver, SelectKParams, StabilityParams,
 };
 use serde_json::{Value, json};
 
@@ -296,6 +299,40 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
                     "explained_variance_ratio": model.explained_variance_ratio(),
                 }),
                 labels: None,
+            }
+        }
+        "kprototypes" => {
+            let codes = match read_data(
+                &o.path("categorical")
+                    .ok_or("--categorical FILE is required")?,
+            )? {
+                Data::F32(m) => m.cast::<f64>(),
+                Data::F64(m) => m,
+            };
+            if let Some(v) = codes
+                .as_slice()
+                .iter()
+                .find(|v| v.fract() != 0.0 || **v < 0.0)
+            {
+                return Err(format!("--categorical: {v} is not a category code").into());
+            }
+            let data = MixedData::new(
+                x.cast::<f64>(),
+                codes.as_slice().iter().map(|&v| v as u32).collect(),
+                codes.cols(),
+            )?;
+            let mut params = KPrototypes::params(o.get("k", 8)?)
+                .n_init(o.get("n-init", 1)?)
+                .max_iter(o.get("max-iter", 100)?)
+                .seed(o.get("seed", 0)?);
+            if let Some(gamma) = o.values.get("gamma") {
+                params = params.gamma(gamma.parse()?);
+            }
+            let m = params.fit(&data)?;
+            Outcome {
+                summary: json!({"n_iter": m.n_iter(), "cost": m.cost(), "gamma": m.gamma(),
+                    "converged": m.converged()}),
+                labels: Some(as_i64(m.labels())),
             }
         }
         other => return Err(format!("unknown workload {other:?}").into()),

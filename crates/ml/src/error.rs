@@ -231,6 +231,8 @@ pub enum ValueProblem {
     NotFinite(f64),
     /// A negative value where `log1p` needs values of at least 0.
     NegativeForLog1p(f64),
+    /// A category code of [`MAX_CATEGORY_CODE`](crate::MAX_CATEGORY_CODE) or more.
+    CategoryCodeTooLarge(u32),
 }
 
 impl fmt::Display for ValueProblem {
@@ -244,6 +246,12 @@ impl fmt::Display for ValueProblem {
                 f,
                 "value {v} is negative; log1p needs values of at least 0 \
                  (use signed_log for values that can be negative)"
+            ),
+            ValueProblem::CategoryCodeTooLarge(c) => write!(
+                f,
+                "category code {c} is too large; codes must be below {} \
+                 (number the categories 0, 1, 2, …)",
+                crate::mixed::MAX_CATEGORY_CODE
             ),
         }
     }

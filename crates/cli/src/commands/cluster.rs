@@ -1,4 +1,5 @@
-//! `cible cluster`: cluster any numeric table.
+//! `cible cluster`: cluster any numeric table, or mixed numeric and categorical data with
+//! k-prototypes.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,8 @@ use cible_core::project::{Encoding, SourceFormat};
 use cible_data::{TextTable, parse_number, read_table};
 use cible_ml::metrics::{calinski_harabasz_score, davies_bouldin_score, silhouette_score_sampled};
 use cible_ml::{
-    Dbscan, Dendrogram, Hdbscan, KMeans, Linkage, Matrix, MiniBatchKMeans, Scaler, Scaling,
-    select_k,
+    Dbscan, Dendrogram, Gower, Hdbscan, KMeans, KPrototypes, Linkage, MISSING, Matrix,
+    MiniBatchKMeans, MixedData, Scaler, Scaling, select_k,
 };
 use cible_store::StagingDir;
 use clap::Args;
@@ -34,6 +35,8 @@ pub enum Method {
     Dbscan,
     /// HDBSCAN (density at every scale; noise is label -1).
     Hdbscan,
+    /// k-prototypes: numeric and categorical columns together.
+    Kprototypes,
 }
 
 impl FromStr for Method {
@@ -46,8 +49,10 @@ impl FromStr for Method {
             "hierarchical" | "agglomerative" => Ok(Self::Hierarchical),
             "dbscan" => Ok(Self::Dbscan),
             "hdbscan" => Ok(Self::Hdbscan),
+            "kprototypes" | "k-prototypes" => Ok(Self::Kprototypes),
             _ => Err(format!(
-                "unknown method `{s}`; expected one of kmeans, minibatch, hierarchical, dbscan, hdbscan"
+                "unknown method `{s}`; expected one of kmeans, minibatch, hierarchical, dbscan, \
+                 hdbscan, kprototypes"
             )),
         }
     }
@@ -61,6 +66,7 @@ impl fmt::Display for Method {
             Self::Hierarchical => "hierarchical",
             Self::Dbscan => "dbscan",
             Self::Hdbscan => "hdbscan",
+            Self::Kprototypes => "kprototypes",
         })
     }
 }
@@ -87,28 +93,40 @@ impl FromStr for KChoice {
     }
 }
 
-/// Cluster the rows of any CSV, Parquet or NDJSON table on its numeric columns.
+/// Cluster the rows of any CSV, Parquet or NDJSON table on its numeric columns, or on numeric
+/// and categorical columns together with k-prototypes.
 ///
 /// Writes OUT/labels.csv (row,label in input order; -1 is noise for DBSCAN and HDBSCAN),
 /// OUT/metrics.json (silhouette, Calinski-Harabasz, Davies-Bouldin, inertia where defined; with
-/// --k auto, every k's scores and the choice with its reasons) and, for k-means,
-/// OUT/centroids.csv (in the units of the input, not scaled). Missing or non-numeric values in
-/// a clustered column are an error naming the line and column.
+/// --k auto, every k's scores and the choice with its reasons) and, for k-means and
+/// k-prototypes, OUT/centroids.csv (in the units of the input, not scaled). Missing or
+/// non-numeric values in a clustered column are an error naming the line and column.
+///
+/// k-prototypes (--method kprototypes, a fixed --k) clusters numeric and categorical columns
+/// together: a column whose values are not all numbers is categorical (a missing category is
+/// the category "(missing)"); numeric columns are scaled with --scale. The cost of a row to a
+/// prototype is the squared distance of the numeric parts plus gamma per categorical column
+/// that differs. metrics.json gives the cost, gamma and the silhouette on Gower's distance
+/// (range-normalised numbers, 0/1 categories; on 10,000 sampled rows above that);
+/// centroids.csv gives numeric means and categorical modes (as their strings).
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   cible cluster features.csv --method kmeans --k auto --scale zscore --out segments
   cible cluster iris.csv --columns sepal_length,sepal_width,petal_length,petal_width --k 3 --out iris
-  cible cluster accounts.parquet --method hdbscan --min-cluster-size 25 --scale robust --out dense")]
+  cible cluster accounts.parquet --method hdbscan --min-cluster-size 25 --scale robust --out dense
+  cible cluster accounts.csv --method kprototypes --k 5 --columns revenue,employees,sector,region --out mixed")]
 pub struct ClusterArgs {
     /// The table: CSV, Parquet or NDJSON.
     file: PathBuf,
-    /// Method: kmeans, minibatch, hierarchical, dbscan or hdbscan.
+    /// Method: kmeans, minibatch, hierarchical, dbscan, hdbscan or kprototypes.
     #[arg(long, default_value = "kmeans")]
     method: Method,
-    /// Number of clusters, or `auto` to choose it over 2..15 (kmeans, minibatch, hierarchical).
+    /// Number of clusters, or `auto` to choose it over 2..15 (kmeans, minibatch, hierarchical;
+    /// kprototypes needs a number).
     #[arg(long, default_value = "auto")]
     k: KChoice,
-    /// Columns to cluster on, comma-separated [default: every numeric column].
+    /// Columns to cluster on, comma-separated [default: every numeric column; for kprototypes,
+    /// every column with a value].
     #[arg(long, value_delimiter = ',')]
     columns: Vec<String>,
     /// Scaling before clustering: none, zscore, minmax or robust.
@@ -117,7 +135,7 @@ pub struct ClusterArgs {
     /// Random seed.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// k-means initialisations (the best is kept).
+    /// k-means and k-prototypes initialisations (the best is kept).
     #[arg(long, default_value_t = 10)]
     n_init: usize,
     /// Linkage of hierarchical clustering: ward, complete, average or single.
@@ -132,6 +150,10 @@ pub struct ClusterArgs {
     /// HDBSCAN smallest cluster.
     #[arg(long, default_value_t = 5)]
     min_cluster_size: usize,
+    /// k-prototypes weight of one categorical mismatch against squared distances of the scaled
+    /// numeric columns [default: half their mean standard deviation, 0.5 after zscore].
+    #[arg(long)]
+    gamma: Option<f64>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -154,13 +176,19 @@ struct Metrics {
     method: Method,
     rows: usize,
     columns: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    categorical_columns: Vec<String>,
     scaling: String,
     k: usize,
     clusters: usize,
     noise: usize,
     sizes: Vec<usize>,
     inertia: Option<f64>,
+    cost: Option<f64>,
+    gamma: Option<f64>,
     silhouette: Option<f64>,
+    /// The distance the silhouette is computed on.
+    silhouette_distance: &'static str,
     silhouette_sampled_rows: Option<usize>,
     calinski_harabasz: Option<f64>,
     davies_bouldin: Option<f64>,
@@ -226,24 +254,137 @@ fn numeric_matrix(
     Ok((names, Matrix::new(data, table.len(), columns.len())?))
 }
 
-/// Runs `cible cluster`.
-pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> {
-    let out = args.format.output(quiet, json);
-    let started = Instant::now();
-    let (table, rejects) = read_table(&args.file, args.input_format, None, args.encoding)?;
-    if let Some(r) = rejects.first() {
+/// Numeric and categorical columns read for k-prototypes.
+struct MixedColumns {
+    numeric_names: Vec<String>,
+    numeric: Matrix<f64>,
+    categorical_names: Vec<String>,
+    /// Per categorical column, its categories in sorted order: code `c` is `categories[c]`.
+    categories: Vec<Vec<String>>,
+    /// Codes, row-major.
+    codes: Vec<u32>,
+}
+
+/// Reads the chosen columns (every column with a value by default) for k-prototypes: a column
+/// whose values all parse as numbers is numeric (a missing value is then an error), any other
+/// is categorical (a missing value is the category `(missing)`).
+fn mixed_columns(
+    path: &Path,
+    table: &TextTable,
+    wanted: &[String],
+) -> Result<MixedColumns, CliError> {
+    let columns: Vec<usize> = if wanted.is_empty() {
+        (0..table.columns.len())
+            .filter(|&c| table.values[c].iter().any(Option::is_some))
+            .collect()
+    } else {
+        wanted
+            .iter()
+            .map(|w| table.column_index(path, w))
+            .collect::<Result<_, _>>()?
+    };
+    if columns.is_empty() {
         return Err(CliError::Usage(format!(
-            "{r} ({} unreadable rows in all)",
-            rejects.len()
+            "{}: no column to cluster on; columns: {}. Choose them with --columns",
+            path.display(),
+            table.columns.join(", ")
         )));
     }
-    if table.is_empty() {
-        return Err(CliError::Usage(format!(
-            "{}: the table has no rows",
-            args.file.display()
-        )));
+    let (numeric, categorical): (Vec<usize>, Vec<usize>) = columns.into_iter().partition(|&c| {
+        table.values[c]
+            .iter()
+            .flatten()
+            .all(|v| parse_number(v, b'.').is_some())
+    });
+    let n = table.len();
+    let mut values = Vec::with_capacity(n * numeric.len());
+    for row in 0..n {
+        for &c in &numeric {
+            let Some(v) = &table.values[c][row] else {
+                return Err(CliError::Usage(format!(
+                    "{}:{}: column \"{}\": missing value; impute or drop it first",
+                    path.display(),
+                    table.lines[row],
+                    table.columns[c]
+                )));
+            };
+            // Every value of a numeric column parses (that is how it was found numeric).
+            values.push(parse_number(v, b'.').unwrap_or_default());
+        }
     }
-    let (columns, raw) = numeric_matrix(&args.file, &table, &args.columns)?;
+    let categories: Vec<Vec<String>> = categorical
+        .iter()
+        .map(|&c| {
+            let mut distinct: Vec<String> = table.values[c]
+                .iter()
+                .map(|v| v.clone().unwrap_or_else(|| MISSING.to_string()))
+                .collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            distinct
+        })
+        .collect();
+    let mut codes = Vec::with_capacity(n * categorical.len());
+    for row in 0..n {
+        for (&c, cats) in categorical.iter().zip(&categories) {
+            let v = table.values[c][row].as_deref().unwrap_or(MISSING);
+            let code = cats
+                .binary_search_by(|x| x.as_str().cmp(v))
+                .unwrap_or_default();
+            codes.push(code as u32);
+        }
+    }
+    let names = |cols: &[usize]| cols.iter().map(|&c| table.columns[c].clone()).collect();
+    Ok(MixedColumns {
+        numeric_names: names(&numeric),
+        numeric: Matrix::new(values, n, numeric.len())?,
+        categorical_names: names(&categorical),
+        categories,
+        codes,
+    })
+}
+
+/// What a method produced, for the metrics and the files.
+struct Fitted {
+    columns: Vec<String>,
+    categorical_columns: Vec<String>,
+    rows: usize,
+    k: usize,
+    labels: Vec<Option<usize>>,
+    k_selection: Option<cible_ml::KSelection>,
+    inertia: Option<f64>,
+    cost: Option<f64>,
+    gamma: Option<f64>,
+    silhouette: Option<f64>,
+    silhouette_distance: &'static str,
+    silhouette_sampled_rows: Option<usize>,
+    calinski_harabasz: Option<f64>,
+    davies_bouldin: Option<f64>,
+    /// The text of centroids.csv, for the methods that have centroids.
+    centroids_csv: Option<String>,
+}
+
+/// Cluster sizes and the number of noise rows.
+fn cluster_sizes(labels: &[Option<usize>]) -> (usize, Vec<usize>, usize) {
+    let clusters = labels.iter().flatten().max().map_or(0, |m| m + 1);
+    let mut sizes = vec![0usize; clusters];
+    labels.iter().flatten().for_each(|&l| sizes[l] += 1);
+    let noise = labels.iter().filter(|l| l.is_none()).count();
+    (clusters, sizes, noise)
+}
+
+/// The `cluster,<columns>` CSV of centroids, one row per cluster.
+fn centroids_csv(columns: &[String], rows: impl Iterator<Item = Vec<String>>) -> String {
+    let mut text = format!("cluster,{}\n", columns.join(","));
+    for (i, values) in rows.enumerate() {
+        text.push_str(&format!("{i},{}\n", values.join(",")));
+    }
+    text
+}
+
+/// A numeric method on the numeric columns, scaled.
+fn fit_numeric(args: &ClusterArgs, table: &TextTable, out: &Output) -> Result<Fitted, CliError> {
+    let (columns, raw) = numeric_matrix(&args.file, table, &args.columns)?;
     let (scaler, x) = match args.scale.as_str() {
         "none" => (None, raw.clone()),
         other => {
@@ -303,12 +444,10 @@ pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> 
             .fit(&x)?
             .labels()
             .to_vec(),
+        Method::Kprototypes => unreachable!("run() sends kprototypes to fit_kprototypes"),
     };
     spinner.finish_and_clear();
-    let clusters = labels.iter().flatten().max().map_or(0, |m| m + 1);
-    let mut sizes = vec![0usize; clusters];
-    labels.iter().flatten().for_each(|&l| sizes[l] += 1);
-    let noise = labels.iter().filter(|l| l.is_none()).count();
+    let (clusters, _, noise) = cluster_sizes(&labels);
     // Quality metrics on the clustered rows (noise left out), in the scaled space.
     let kept: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
     let kept_labels: Vec<usize> = kept.iter().filter_map(|&i| labels[i]).collect();
@@ -334,41 +473,197 @@ pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> 
     } else {
         (None, None, None, None)
     };
-    let metrics = Metrics {
-        file: args.file.clone(),
-        method: args.method,
+    let centroids_csv = match &centroids {
+        Some(c) => {
+            let c = match &scaler {
+                Some(s) => s.inverse_transform(c)?,
+                None => c.clone(),
+            };
+            Some(centroids_csv(
+                &columns,
+                c.iter_rows()
+                    .map(|row| row.iter().map(|v| format!("{v}")).collect()),
+            ))
+        }
+        None => None,
+    };
+    Ok(Fitted {
+        columns,
+        categorical_columns: Vec::new(),
         rows: x.rows(),
-        columns: columns.clone(),
-        scaling: args.scale.clone(),
         k: if k == 0 { clusters } else { k },
-        clusters,
-        noise,
-        sizes,
+        labels,
+        k_selection,
         inertia,
+        cost: None,
+        gamma: None,
         silhouette,
+        silhouette_distance: "euclidean (scaled columns)",
         silhouette_sampled_rows: sampled,
         calinski_harabasz,
         davies_bouldin,
-        k_selection,
+        centroids_csv,
+    })
+}
+
+/// k-prototypes on numeric (scaled) and categorical columns.
+fn fit_kprototypes(
+    args: &ClusterArgs,
+    table: &TextTable,
+    out: &Output,
+) -> Result<Fitted, CliError> {
+    let KChoice::Fixed(k) = args.k else {
+        return Err(CliError::Usage(
+            "--k auto is not available for kprototypes; give a number of clusters, e.g. --k 5"
+                .into(),
+        ));
+    };
+    let mixed = mixed_columns(&args.file, table, &args.columns)?;
+    let (scaler, numeric) = match args.scale.as_str() {
+        "none" => (None, mixed.numeric.clone()),
+        _ if mixed.numeric.cols() == 0 => (None, mixed.numeric.clone()),
+        other => {
+            let scaling: Scaling = other.parse()?;
+            let (scaler, x) = Scaler::fit_transform(&mixed.numeric, scaling)?;
+            (Some(scaler), x)
+        }
+    };
+    let data = MixedData::new(numeric, mixed.codes.clone(), mixed.categorical_names.len())?
+        .with_names(mixed.numeric_names.clone(), mixed.categorical_names.clone())?;
+    let spinner = out.count_bar(
+        0,
+        format!("{} on {} rows", args.method, count(data.rows() as u64)),
+    );
+    let mut params = KPrototypes::params(k).seed(args.seed).n_init(args.n_init);
+    if let Some(gamma) = args.gamma {
+        params = params.gamma(gamma);
+    }
+    let model = params.fit(&data)?;
+    let labels: Vec<Option<usize>> = model.labels().iter().map(|&l| Some(l)).collect();
+    let (clusters, _, _) = cluster_sizes(&labels);
+    let (silhouette, sampled) = if clusters >= 2 && clusters < data.rows() {
+        // Gower's distance normalises each numeric column by its range: the same on scaled
+        // and unscaled columns.
+        let gower = Gower::fit(&data)?;
+        let score =
+            gower.silhouette_score_sampled(&data, model.labels(), SILHOUETTE_SAMPLE, args.seed)?;
+        (
+            Some(score),
+            (data.rows() > SILHOUETTE_SAMPLE).then_some(SILHOUETTE_SAMPLE),
+        )
+    } else {
+        (None, None)
+    };
+    spinner.finish_and_clear();
+    let protos = model.prototypes();
+    let means = match &scaler {
+        Some(s) => s.inverse_transform(protos.numeric())?,
+        None => protos.numeric().clone(),
+    };
+    let columns: Vec<String> = mixed
+        .numeric_names
+        .iter()
+        .chain(&mixed.categorical_names)
+        .cloned()
+        .collect();
+    let rows = (0..k).map(|j| {
+        means
+            .row(j)
+            .iter()
+            .map(|v| format!("{v}"))
+            .chain(
+                protos
+                    .categorical_row(j)
+                    .iter()
+                    .zip(&mixed.categories)
+                    .map(|(&code, cats)| csv_field(&cats[code as usize])),
+            )
+            .collect()
+    });
+    let centroids = centroids_csv(
+        &columns.iter().map(|c| csv_field(c)).collect::<Vec<_>>(),
+        rows,
+    );
+    Ok(Fitted {
+        columns,
+        categorical_columns: mixed.categorical_names,
+        rows: data.rows(),
+        k,
+        labels,
+        k_selection: None,
+        inertia: None,
+        cost: Some(model.cost()),
+        gamma: Some(model.gamma()),
+        silhouette,
+        silhouette_distance: "gower",
+        silhouette_sampled_rows: sampled,
+        calinski_harabasz: None,
+        davies_bouldin: None,
+        centroids_csv: Some(centroids),
+    })
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Runs `cible cluster`.
+pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> {
+    let out = args.format.output(quiet, json);
+    let started = Instant::now();
+    let (table, rejects) = read_table(&args.file, args.input_format, None, args.encoding)?;
+    if let Some(r) = rejects.first() {
+        return Err(CliError::Usage(format!(
+            "{r} ({} unreadable rows in all)",
+            rejects.len()
+        )));
+    }
+    if table.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: the table has no rows",
+            args.file.display()
+        )));
+    }
+    let fitted = match args.method {
+        Method::Kprototypes => fit_kprototypes(args, &table, &out)?,
+        _ => fit_numeric(args, &table, &out)?,
+    };
+    let (clusters, sizes, noise) = cluster_sizes(&fitted.labels);
+    let metrics = Metrics {
+        file: args.file.clone(),
+        method: args.method,
+        rows: fitted.rows,
+        columns: fitted.columns,
+        categorical_columns: fitted.categorical_columns,
+        scaling: args.scale.clone(),
+        k: fitted.k,
+        clusters,
+        noise,
+        sizes,
+        inertia: fitted.inertia,
+        cost: fitted.cost,
+        gamma: fitted.gamma,
+        silhouette: fitted.silhouette,
+        silhouette_distance: fitted.silhouette_distance,
+        silhouette_sampled_rows: fitted.silhouette_sampled_rows,
+        calinski_harabasz: fitted.calinski_harabasz,
+        davies_bouldin: fitted.davies_bouldin,
+        k_selection: fitted.k_selection,
         seconds: started.elapsed().as_secs_f64(),
     };
     let staging = StagingDir::new(&args.out)?;
     let mut text = String::from("row,label\n");
-    for (i, l) in labels.iter().enumerate() {
+    for (i, l) in fitted.labels.iter().enumerate() {
         text.push_str(&format!("{},{}\n", i, l.map_or(-1, |l| l as i64)));
     }
     let path = staging.path("labels.csv");
     std::fs::write(&path, text).map_err(CliError::io(&path))?;
-    if let Some(c) = &centroids {
-        let c = match &scaler {
-            Some(s) => s.inverse_transform(c)?,
-            None => c.clone(),
-        };
-        let mut text = format!("cluster,{}\n", columns.join(","));
-        for (i, row) in c.iter_rows().enumerate() {
-            let values: Vec<String> = row.iter().map(|v| format!("{v}")).collect();
-            text.push_str(&format!("{i},{}\n", values.join(",")));
-        }
+    if let Some(text) = &fitted.centroids_csv {
         let path = staging.path("centroids.csv");
         std::fs::write(&path, text).map_err(CliError::io(&path))?;
     }
@@ -386,12 +681,20 @@ pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> 
 
 fn print_metrics(out: &Output, m: &Metrics, dir: &Path) {
     out.line(format!(
-        "{}: {} rows × {} columns ({}), {} scaling",
+        "{}: {} rows × {} columns ({}), {} scaling{}",
         shown(&m.file),
         count(m.rows as u64),
         m.columns.len(),
         m.columns.join(", "),
-        m.scaling
+        m.scaling,
+        if m.categorical_columns.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " of the numeric ones; categorical: {}",
+                m.categorical_columns.join(", ")
+            )
+        }
     ));
     if let Some(sel) = &m.k_selection {
         out.line("  k   inertia        silhouette  Calinski-H.  Davies-B.");
@@ -428,18 +731,24 @@ fn print_metrics(out: &Output, m: &Metrics, dir: &Path) {
         }
     ));
     let f = |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{v:.4}"));
-    out.line(format!(
-        "  silhouette {}{}, Calinski-Harabasz {}, Davies-Bouldin {}{}",
-        f(m.silhouette),
-        m.silhouette_sampled_rows.map_or(String::new(), |n| format!(
-            " (on {} sampled rows)",
-            count(n as u64)
-        )),
-        f(m.calinski_harabasz),
-        f(m.davies_bouldin),
-        m.inertia
-            .map_or(String::new(), |i| format!(", inertia {i:.2}"))
-    ));
+    let sampled = m.silhouette_sampled_rows.map_or(String::new(), |n| {
+        format!(" (on {} sampled rows)", count(n as u64))
+    });
+    if let (Some(cost), Some(gamma)) = (m.cost, m.gamma) {
+        out.line(format!(
+            "  silhouette on Gower's distance {}{sampled}, cost {cost:.2}, gamma {gamma:.4}",
+            f(m.silhouette),
+        ));
+    } else {
+        out.line(format!(
+            "  silhouette {}{sampled}, Calinski-Harabasz {}, Davies-Bouldin {}{}",
+            f(m.silhouette),
+            f(m.calinski_harabasz),
+            f(m.davies_bouldin),
+            m.inertia
+                .map_or(String::new(), |i| format!(", inertia {i:.2}"))
+        ));
+    }
     out.line(format!(
         "  wrote {}/labels.csv, metrics.json ({:.2} s)",
         shown(dir),

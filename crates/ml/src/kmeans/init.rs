@@ -18,7 +18,7 @@ use crate::matrix::{Float, squared_distance};
 /// `searchsorted(cumsum(...), target)`), found through the per-group sums `group_sums`.
 /// Rows that add nothing (zero weight, or already a centroid) are never returned unless all
 /// rows add nothing; past the end (rounding), the last row that adds something.
-fn search(w: &[f64], dist: &[f64], group_sums: &[f64], target: f64) -> usize {
+pub(crate) fn search(w: &[f64], dist: &[f64], group_sums: &[f64], target: f64) -> usize {
     let n = w.len();
     let mut acc = 0.0;
     let mut last_positive = None;

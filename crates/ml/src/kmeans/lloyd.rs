@@ -9,7 +9,7 @@ use super::Data;
 use crate::matrix::{Float, squared_distance};
 
 /// Rows per unit of parallel work and per partial sum.
-pub(super) const GROUP: usize = 4096;
+pub(crate) const GROUP: usize = 4096;
 
 /// Weighted per-cluster sums of the rows assigned to each cluster.
 pub(super) struct Sums {

@@ -32,6 +32,9 @@ mod minibatch;
 
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
 
+pub(crate) use init::search;
+pub(crate) use lloyd::GROUP;
+
 use std::fmt;
 use std::str::FromStr;
 

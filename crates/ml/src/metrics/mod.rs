@@ -2,7 +2,9 @@
 //!
 //! Internal metrics judge one labelling of a matrix: [`silhouette_score`] (and its per-sample,
 //! per-cluster and sampled variants), [`calinski_harabasz_score`], [`davies_bouldin_score`] and
-//! [`inertia`], and the [`dunn_index`]. External metrics compare two labellings of the same
+//! [`inertia`], and the [`dunn_index`]; for mixed data, [`kprototypes_cost`] and the silhouette
+//! on any distance ([`silhouette_with`], [`silhouette_precomputed`]; Gower's:
+//! [`Gower::silhouette`](crate::Gower::silhouette)). External metrics compare two labellings of the same
 //! rows: [`adjusted_rand_score`], [`normalized_mutual_info_score`] and the pair-counting
 //! [`jaccard_score`].
 //!
@@ -25,9 +27,11 @@ pub use jaccard::jaccard_score;
 pub use mutual_info::normalized_mutual_info_score;
 pub use rand_index::adjusted_rand_score;
 pub use silhouette::{
-    ClusterSilhouette, Silhouette, silhouette, silhouette_samples, silhouette_score,
-    silhouette_score_sampled,
+    ClusterSilhouette, Silhouette, silhouette, silhouette_precomputed, silhouette_samples,
+    silhouette_score, silhouette_score_sampled, silhouette_with,
 };
+
+pub use crate::kprototypes::kprototypes_cost;
 
 use crate::error::{Error, Result};
 

@@ -5,7 +5,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::{check_label_count, encode};
+use super::{Encoded, check_label_count, encode};
 use crate::error::{Error, Result};
 use crate::matrix::{Float, Matrix};
 
@@ -58,6 +58,77 @@ pub fn silhouette<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Result<Silhouett
     check_label_count("silhouette", enc.n_labels(), x.rows())?;
     let counts = enc.counts();
     let samples = samples(x, &enc.codes, &counts);
+    Ok(summarize(&enc, &counts, samples))
+}
+
+/// The silhouette of `labels` for any distance, given row by row: `distances(i, out)` writes
+/// the distance from row `i` to every row (`rows` of them) into `out`. Rows are processed in
+/// parallel, each thread holding one row of distances: O(rows) memory, not rows². Needs between
+/// 2 and rows − 1 distinct labels; the distance from a row to itself must be 0.
+pub fn silhouette_with(
+    labels: &[usize],
+    rows: usize,
+    distances: impl Fn(usize, &mut [f64]) + Sync,
+) -> Result<Silhouette> {
+    let enc = encode(labels, rows)?;
+    check_label_count("silhouette", enc.n_labels(), rows)?;
+    let counts = enc.counts();
+    let k = counts.len();
+    let mut samples = vec![0.0; rows];
+    samples
+        .par_chunks_mut(ROW_BLOCK)
+        .enumerate()
+        .for_each(|(block, out)| {
+            let mut row = vec![0.0f64; rows];
+            let mut sums = vec![0.0f64; k];
+            for (r, s) in out.iter_mut().enumerate() {
+                let i = block * ROW_BLOCK + r;
+                distances(i, &mut row);
+                sums.iter_mut().for_each(|v| *v = 0.0);
+                for (&d, &c) in row.iter().zip(&enc.codes) {
+                    sums[c] += d;
+                }
+                *s = sample_value(enc.codes[i], &sums, &counts);
+            }
+        });
+    Ok(summarize(&enc, &counts, samples))
+}
+
+/// The silhouette of `labels` from a precomputed square matrix of distances (scikit-learn's
+/// `metric="precomputed"`).
+pub fn silhouette_precomputed(distances: &Matrix<f64>, labels: &[usize]) -> Result<Silhouette> {
+    if distances.cols() != distances.rows() {
+        return Err(Error::ColumnMismatch {
+            what: "the distance matrix",
+            expected: distances.rows(),
+            found: distances.cols(),
+        });
+    }
+    silhouette_with(labels, distances.rows(), |i, out| {
+        out.copy_from_slice(distances.row(i))
+    })
+}
+
+/// The silhouette of a row from its sums of distances to every cluster (`sums`, indexed by
+/// code), its own cluster's code and the clusters' sizes.
+fn sample_value(own: usize, sums: &[f64], counts: &[usize]) -> f64 {
+    if counts[own] <= 1 {
+        return 0.0;
+    }
+    let a = sums[own] / (counts[own] - 1) as f64;
+    let b = sums
+        .iter()
+        .zip(counts)
+        .enumerate()
+        .filter(|&(c, _)| c != own)
+        .map(|(_, (&sum, &count))| sum / count as f64)
+        .fold(f64::INFINITY, f64::min);
+    let denom = a.max(b);
+    if denom > 0.0 { (b - a) / denom } else { 0.0 }
+}
+
+/// The overall and per-cluster means of the samples' silhouettes.
+fn summarize(enc: &Encoded, counts: &[usize], samples: Vec<f64>) -> Silhouette {
     let score = mean(&samples);
     let mut sums = vec![0.0; counts.len()];
     for (&c, s) in enc.codes.iter().zip(&samples) {
@@ -66,7 +137,7 @@ pub fn silhouette<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Result<Silhouett
     let per_cluster = enc
         .labels
         .iter()
-        .zip(&counts)
+        .zip(counts)
         .zip(&sums)
         .map(|((&label, &size), &sum)| ClusterSilhouette {
             label,
@@ -74,11 +145,11 @@ pub fn silhouette<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Result<Silhouett
             mean: sum / size as f64,
         })
         .collect();
-    Ok(Silhouette {
+    Silhouette {
         score,
         samples,
         per_cluster,
-    })
+    }
 }
 
 /// Mean silhouette of a random subset of `sample_size` rows (without replacement), as
@@ -171,21 +242,7 @@ fn samples<F: Float>(x: &Matrix<F>, codes: &[usize], counts: &[usize]) -> Vec<f6
                 }
             }
             for (r, (s, row_sums)) in out.iter_mut().zip(sums.chunks_exact(k)).enumerate() {
-                let own = codes[start + r];
-                if counts[own] <= 1 {
-                    *s = 0.0;
-                    continue;
-                }
-                let a = row_sums[own] / (counts[own] - 1) as f64;
-                let b = row_sums
-                    .iter()
-                    .zip(counts)
-                    .enumerate()
-                    .filter(|&(c, _)| c != own)
-                    .map(|(_, (&sum, &count))| sum / count as f64)
-                    .fold(f64::INFINITY, f64::min);
-                let denom = a.max(b);
-                *s = if denom > 0.0 { (b - a) / denom } else { 0.0 };
+                *s = sample_value(codes[start + r], row_sums, counts);
             }
         });
     out
@@ -210,6 +267,26 @@ mod tests {
         assert_eq!(s.per_cluster[1].size, 3);
         let mean: f64 = s.samples.iter().sum::<f64>() / 5.0;
         assert!((s.score - mean).abs() < 1e-15);
+    }
+
+    #[test]
+    fn precomputed_euclidean_distances_give_the_same_silhouette() {
+        let x = line();
+        let labels = [0, 0, 1, 1, 2];
+        let d: Vec<f64> = x
+            .iter_rows()
+            .flat_map(|a| x.iter_rows().map(move |b| (a[0] - b[0]).abs()))
+            .collect();
+        let d = Matrix::new(d, 5, 5).unwrap();
+        assert_eq!(
+            silhouette_precomputed(&d, &labels).unwrap(),
+            silhouette(&x, &labels).unwrap()
+        );
+        let e = silhouette_precomputed(&Matrix::new(vec![0.0; 10], 5, 2).unwrap(), &labels);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "the distance matrix has 2 columns but 5 were expected"
+        );
     }
 
     #[test]
