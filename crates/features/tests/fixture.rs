@@ -78,6 +78,16 @@ fn inputs(dir: &Path, orders: &str, events: &str) -> Inputs {
     }
 }
 
+/// Every built-in feature of the fixture's tables.
+fn fixture_table(dir: &Path) -> FeatureTable {
+    compute(
+        &inputs(dir, ORDERS, EVENTS),
+        as_of(),
+        &CustomFeatures::default(),
+    )
+    .unwrap()
+}
+
 /// A feature value as text (numbers rounded to 1e-9), or "" when empty.
 fn values(table: &FeatureTable) -> HashMap<(String, String), String> {
     let mut out = HashMap::new();
@@ -116,12 +126,7 @@ fn round(v: f64) -> String {
 #[test]
 fn every_feature_matches_the_hand_computed_value() {
     let dir = tempfile::tempdir().unwrap();
-    let table = compute(
-        &inputs(dir.path(), ORDERS, EVENTS),
-        as_of(),
-        &CustomFeatures::default(),
-    )
-    .unwrap();
+    let table = fixture_table(dir.path());
     assert_eq!(table.num_rows(), 3);
     let v = values(&table);
     let decay = |age: f64| 0.5f64.powf(age / 30.0);
@@ -302,12 +307,7 @@ fn every_feature_matches_the_hand_computed_value() {
 #[test]
 fn columns_come_out_as_numbers_or_text_in_row_order() {
     let dir = tempfile::tempdir().unwrap();
-    let table = compute(
-        &inputs(dir.path(), ORDERS, EVENTS),
-        as_of(),
-        &CustomFeatures::default(),
-    )
-    .unwrap();
+    let table = fixture_table(dir.path());
     let v = values(&table);
     let Some(ColumnValues::Text(ids)) = table.column("account_id").unwrap() else {
         panic!("account_id is text");

@@ -24,14 +24,12 @@
 //! ([`Gower::matrix`], n² values). The silhouette on Gower's distance
 //! ([`Gower::silhouette`]) streams rows and needs O(n) memory, not n².
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
-use crate::metrics::{Silhouette, silhouette_with};
+use crate::metrics::{Silhouette, sample_rows, silhouette_with};
 use crate::mixed::MixedData;
 
 /// Parameters of Gower's distance: the weight of each column. Built by [`Gower::params`].
@@ -284,28 +282,12 @@ impl Gower {
         sample_size: usize,
         seed: u64,
     ) -> Result<f64> {
-        if labels.len() != data.rows() {
-            return Err(Error::LengthMismatch {
-                what: "labels",
-                rows: data.rows(),
-                found: labels.len(),
-            });
+        match sample_rows(data.rows(), labels, sample_size, seed)? {
+            None => Ok(self.silhouette(data, labels)?.score),
+            Some((rows, sub_labels)) => Ok(self
+                .silhouette(&data.select_rows(&rows), &sub_labels)?
+                .score),
         }
-        if sample_size < 2 {
-            return Err(Error::param(
-                "sample_size",
-                sample_size,
-                "must be at least 2",
-            ));
-        }
-        if sample_size >= data.rows() {
-            return Ok(self.silhouette(data, labels)?.score);
-        }
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let indices = rand::seq::index::sample(&mut rng, data.rows(), sample_size).into_vec();
-        let sub = data.select_rows(&indices);
-        let sub_labels: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
-        Ok(self.silhouette(&sub, &sub_labels)?.score)
     }
 }
 

@@ -129,19 +129,7 @@ impl<F: Float> Matrix<F> {
 
     /// A matrix from a slice of rows, which must all have the same length.
     pub fn from_rows<R: AsRef<[F]>>(rows: &[R]) -> Result<Self> {
-        let cols = rows.first().map_or(0, |r| r.as_ref().len());
-        let mut data = Vec::with_capacity(rows.len() * cols);
-        for (i, row) in rows.iter().enumerate() {
-            let row = row.as_ref();
-            if row.len() != cols {
-                return Err(Error::RaggedRows {
-                    row: i,
-                    expected: cols,
-                    found: row.len(),
-                });
-            }
-            data.extend_from_slice(row);
-        }
+        let (data, cols) = flatten_rows(rows)?;
         Matrix::new(data, rows.len(), cols)
     }
 
@@ -307,6 +295,25 @@ pub(crate) fn distance_f64<F: Float>(a: &[F], b: &[F]) -> f64 {
         s += d * d;
     }
     s.sqrt()
+}
+
+/// Rows of equal length laid end to end, with their length (0 without rows); the first row of
+/// another length is an error naming it.
+pub(crate) fn flatten_rows<T: Copy, R: AsRef<[T]>>(rows: &[R]) -> Result<(Vec<T>, usize)> {
+    let cols = rows.first().map_or(0, |r| r.as_ref().len());
+    let mut data = Vec::with_capacity(rows.len() * cols);
+    for (i, row) in rows.iter().enumerate() {
+        let row = row.as_ref();
+        if row.len() != cols {
+            return Err(Error::RaggedRows {
+                row: i,
+                expected: cols,
+                found: row.len(),
+            });
+        }
+        data.extend_from_slice(row);
+    }
+    Ok((data, cols))
 }
 
 #[cfg(test)]

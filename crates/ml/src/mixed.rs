@@ -24,7 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, ValueProblem};
-use crate::matrix::Matrix;
+use crate::matrix::{Matrix, flatten_rows};
 
 /// Category codes must be below this value (2²⁴): counting a column's categories per cluster
 /// takes `k × (largest code + 1)` integers.
@@ -128,19 +128,7 @@ impl MixedData {
                 found: categorical.len(),
             });
         }
-        let cols = categorical.first().map_or(0, |r| r.as_ref().len());
-        let mut codes = Vec::with_capacity(categorical.len() * cols);
-        for (i, row) in categorical.iter().enumerate() {
-            let row = row.as_ref();
-            if row.len() != cols {
-                return Err(Error::RaggedRows {
-                    row: i,
-                    expected: cols,
-                    found: row.len(),
-                });
-            }
-            codes.extend_from_slice(row);
-        }
+        let (codes, cols) = flatten_rows(categorical)?;
         MixedData::new(Matrix::from_rows(numeric)?, codes, cols)
     }
 

@@ -196,6 +196,35 @@ struct Metrics {
     seconds: f64,
 }
 
+/// The columns named in `wanted`, or else every column with a value that `usable` accepts; an
+/// error naming the table's columns when there is none (`what` says what was looked for).
+fn chosen_columns(
+    path: &Path,
+    table: &TextTable,
+    wanted: &[String],
+    usable: impl Fn(usize) -> bool,
+    what: &str,
+) -> Result<Vec<usize>, CliError> {
+    let columns: Vec<usize> = if wanted.is_empty() {
+        (0..table.columns.len())
+            .filter(|&c| table.values[c].iter().any(Option::is_some) && usable(c))
+            .collect()
+    } else {
+        wanted
+            .iter()
+            .map(|w| table.column_index(path, w))
+            .collect::<Result<_, _>>()?
+    };
+    if columns.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: no {what} to cluster on; columns: {}. Choose them with --columns",
+            path.display(),
+            table.columns.join(", ")
+        )));
+    }
+    Ok(columns)
+}
+
 /// Reads the chosen columns as a matrix, failing on the first unusable value.
 fn numeric_matrix(
     path: &Path,
@@ -208,23 +237,7 @@ fn numeric_matrix(
             .flatten()
             .all(|v| parse_number(v, b'.').is_some())
     };
-    let columns: Vec<usize> = if wanted.is_empty() {
-        (0..table.columns.len())
-            .filter(|&c| table.values[c].iter().any(Option::is_some) && numeric(c))
-            .collect()
-    } else {
-        wanted
-            .iter()
-            .map(|w| table.column_index(path, w))
-            .collect::<Result<_, _>>()?
-    };
-    if columns.is_empty() {
-        return Err(CliError::Usage(format!(
-            "{}: no numeric column to cluster on; columns: {}. Choose them with --columns",
-            path.display(),
-            table.columns.join(", ")
-        )));
-    }
+    let columns = chosen_columns(path, table, wanted, numeric, "numeric column")?;
     let mut data = Vec::with_capacity(table.len() * columns.len());
     for row in 0..table.len() {
         for &c in &columns {
@@ -273,23 +286,7 @@ fn mixed_columns(
     table: &TextTable,
     wanted: &[String],
 ) -> Result<MixedColumns, CliError> {
-    let columns: Vec<usize> = if wanted.is_empty() {
-        (0..table.columns.len())
-            .filter(|&c| table.values[c].iter().any(Option::is_some))
-            .collect()
-    } else {
-        wanted
-            .iter()
-            .map(|w| table.column_index(path, w))
-            .collect::<Result<_, _>>()?
-    };
-    if columns.is_empty() {
-        return Err(CliError::Usage(format!(
-            "{}: no column to cluster on; columns: {}. Choose them with --columns",
-            path.display(),
-            table.columns.join(", ")
-        )));
-    }
+    let columns = chosen_columns(path, table, wanted, |_| true, "column")?;
     let (numeric, categorical): (Vec<usize>, Vec<usize>) = columns.into_iter().partition(|&c| {
         table.values[c]
             .iter()

@@ -26,6 +26,7 @@ pub use inertia::inertia;
 pub use jaccard::jaccard_score;
 pub use mutual_info::normalized_mutual_info_score;
 pub use rand_index::adjusted_rand_score;
+pub(crate) use silhouette::sample_rows;
 pub use silhouette::{
     ClusterSilhouette, Silhouette, silhouette, silhouette_precomputed, silhouette_samples,
     silhouette_score, silhouette_score_sampled, silhouette_with,

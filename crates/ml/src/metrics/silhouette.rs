@@ -164,10 +164,25 @@ pub fn silhouette_score_sampled<F: Float>(
     sample_size: usize,
     seed: u64,
 ) -> Result<f64> {
-    if labels.len() != x.rows() {
+    match sample_rows(x.rows(), labels, sample_size, seed)? {
+        None => silhouette_score(x, labels),
+        Some((rows, sub_labels)) => silhouette_score(&x.select_rows(&rows), &sub_labels),
+    }
+}
+
+/// The rows a sampled silhouette is computed on, with their labels: `None` for every row
+/// (`sample_size >= rows`), else a seeded draw of `sample_size` rows without replacement.
+/// Checks the labels' length and the sample size.
+pub(crate) fn sample_rows(
+    rows: usize,
+    labels: &[usize],
+    sample_size: usize,
+    seed: u64,
+) -> Result<Option<(Vec<usize>, Vec<usize>)>> {
+    if labels.len() != rows {
         return Err(Error::LengthMismatch {
             what: "labels",
-            rows: x.rows(),
+            rows,
             found: labels.len(),
         });
     }
@@ -178,14 +193,13 @@ pub fn silhouette_score_sampled<F: Float>(
             "must be at least 2",
         ));
     }
-    if sample_size >= x.rows() {
-        return silhouette_score(x, labels);
+    if sample_size >= rows {
+        return Ok(None);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let indices = rand::seq::index::sample(&mut rng, x.rows(), sample_size).into_vec();
-    let sub = x.select_rows(&indices);
-    let sub_labels: Vec<usize> = indices.iter().map(|&i| labels[i]).collect();
-    silhouette_score(&sub, &sub_labels)
+    let indices = rand::seq::index::sample(&mut rng, rows, sample_size).into_vec();
+    let sub_labels = indices.iter().map(|&i| labels[i]).collect();
+    Ok(Some((indices, sub_labels)))
 }
 
 /// Sum of `values` in order, divided by their number.
