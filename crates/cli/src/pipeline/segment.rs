@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 
 use cible_core::segmentation::{KSetting, SegmentationSection};
 use cible_features::{ColumnValues, FeatureTable};
-use cible_ml::metrics::{calinski_harabasz_score, davies_bouldin_score, silhouette_score_sampled};
+use cible_ml::metrics::{
+    calinski_harabasz_score, davies_bouldin_score, label_means, silhouette_score_sampled,
+};
 use cible_ml::{
     ColumnSpec, Dendrogram, Frame, KMeans, KSelection, Linkage, Matrix, MiniBatchKMeans,
     NComponents, NumericParams, NumericTransform, OneHotEncoder, Pca, PcaModel, Preprocessor,
@@ -169,7 +171,7 @@ pub fn segment_stage(
         }
         "hierarchical" => {
             let labels = Dendrogram::fit(&x, Linkage::Ward)?.cut_k(k)?;
-            let centroids = centroids_of(&x, &labels, k);
+            let centroids = Matrix::from_rows(&label_means(&x, &labels, k)?)?;
             (labels, centroids, None)
         }
         _ => {
@@ -193,7 +195,7 @@ pub fn segment_stage(
             .map(|p| (p.n_components(), p.explained_variance_ratio().iter().sum())),
         k_setting: settings.k.to_string(),
         k,
-        means: segment_means(&frame, &prepared, &labels, k),
+        means: segment_means(&frame, &prepared, &labels, k)?,
         sizes,
         silhouette: defined
             .then(|| silhouette_score_sampled(&x, &labels, SILHOUETTE_SAMPLE, settings.seed))
@@ -389,46 +391,17 @@ fn segment_means(
     prepared: &[PreparedFeature],
     labels: &[usize],
     k: usize,
-) -> BTreeMap<String, Vec<f64>> {
-    let mut sizes = vec![0.0; k];
-    labels.iter().for_each(|&l| sizes[l] += 1.0);
-    prepared
-        .iter()
-        .filter_map(|f| match frame.column(&f.name) {
-            Some(cible_ml::Column::Numeric(values)) => {
-                let mut sums = vec![0.0; k];
-                for (v, &l) in values.iter().zip(labels) {
-                    sums[l] += v.unwrap_or(0.0);
-                }
-                let means = sums
-                    .iter()
-                    .zip(&sizes)
-                    .map(|(s, n)| if *n > 0.0 { s / n } else { f64::NAN })
-                    .collect();
-                Some((f.name.clone(), means))
-            }
-            _ => None,
-        })
-        .collect()
-}
-
-/// The mean row of each of `k` labels (hierarchical clustering has no centroids of its own).
-fn centroids_of(x: &Matrix<f64>, labels: &[usize], k: usize) -> Matrix<f64> {
-    let d = x.cols();
-    let mut sums = vec![0.0; k * d];
-    let mut sizes = vec![0.0f64; k];
-    for (row, &l) in x.iter_rows().zip(labels) {
-        sizes[l] += 1.0;
-        for (s, v) in sums[l * d..(l + 1) * d].iter_mut().zip(row) {
-            *s += v;
+) -> Result<BTreeMap<String, Vec<f64>>, CliError> {
+    let mut means = BTreeMap::new();
+    for f in prepared {
+        if let Some(cible_ml::Column::Numeric(values)) = frame.column(&f.name) {
+            let column: Vec<f64> = values.iter().map(|v| v.unwrap_or(0.0)).collect();
+            let n = column.len();
+            let by_label = label_means(&Matrix::new(column, n, 1)?, labels, k)?;
+            means.insert(f.name.clone(), by_label.into_iter().map(|m| m[0]).collect());
         }
     }
-    for (l, size) in sizes.iter().enumerate() {
-        sums[l * d..(l + 1) * d]
-            .iter_mut()
-            .for_each(|s| *s /= size.max(1.0));
-    }
-    Matrix::new(sums, k, d).unwrap_or_else(|e| unreachable!("means of finite rows: {e}"))
+    Ok(means)
 }
 
 fn to_json<T: Serialize>(value: &T) -> Vec<u8> {
@@ -536,7 +509,7 @@ mod tests {
     #[test]
     fn hierarchical_centroids_are_label_means() {
         let x = Matrix::from_rows(&[[0.0, 0.0], [2.0, 2.0], [10.0, 10.0]]).unwrap();
-        let c = centroids_of(&x, &[0, 0, 1], 2);
+        let c = Matrix::from_rows(&label_means(&x, &[0, 0, 1], 2).unwrap()).unwrap();
         assert_eq!(c.row(0), [1.0, 1.0]);
         assert_eq!(c.row(1), [10.0, 10.0]);
     }

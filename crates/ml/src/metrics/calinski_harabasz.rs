@@ -1,7 +1,7 @@
 //! Calinski–Harabasz index (variance ratio criterion).
 
 use super::{check_label_count, encode};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::matrix::{Float, Matrix};
 
 /// Calinski–Harabasz index: between-cluster dispersion over within-cluster dispersion, each
@@ -41,6 +41,25 @@ pub fn calinski_harabasz_score<F: Float>(x: &Matrix<F>, labels: &[usize]) -> Res
     })
 }
 
+/// The mean row (in `f64`) of each label `0..k`, in label order; a label without rows gets a
+/// row of NaN. For the centroids of a partition that has none of its own (hierarchical
+/// clustering) or the profile of each segment.
+pub fn label_means<F: Float>(x: &Matrix<F>, labels: &[usize], k: usize) -> Result<Vec<Vec<f64>>> {
+    if labels.len() != x.rows() {
+        return Err(Error::LengthMismatch {
+            what: "labels",
+            rows: x.rows(),
+            found: labels.len(),
+        });
+    }
+    if let Some(&l) = labels.iter().find(|&&l| l >= k) {
+        return Err(Error::param("labels", l, format!("must be below k = {k}")));
+    }
+    let mut counts = vec![0usize; k];
+    labels.iter().for_each(|&l| counts[l] += 1);
+    Ok(cluster_means(x, labels, &counts))
+}
+
 /// Mean (in `f64`) of the rows of each code.
 pub(crate) fn cluster_means<F: Float>(
     x: &Matrix<F>,
@@ -69,6 +88,17 @@ mod tests {
         // Centroids 1 and 11, mean 6: extra = 2·25 + 2·25 = 100, intra = 4; (100 / 1) / (4 / 2).
         let s = calinski_harabasz_score(&x, &[0, 0, 1, 1]).unwrap();
         assert!((s - 50.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn label_means_are_the_mean_row_of_each_label() {
+        let x = Matrix::new(vec![0.0f64, 2.0, 10.0, 12.0], 4, 1).unwrap();
+        let m = label_means(&x, &[0, 0, 2, 2], 3).unwrap();
+        assert_eq!(m[0], [1.0]);
+        assert!(m[1][0].is_nan());
+        assert_eq!(m[2], [11.0]);
+        assert!(label_means(&x, &[0, 0, 3, 2], 3).is_err());
+        assert!(label_means(&x, &[0, 0], 3).is_err());
     }
 
     #[test]

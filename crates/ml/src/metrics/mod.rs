@@ -19,7 +19,7 @@ mod mutual_info;
 mod rand_index;
 mod silhouette;
 
-pub use calinski_harabasz::calinski_harabasz_score;
+pub use calinski_harabasz::{calinski_harabasz_score, label_means};
 pub use davies_bouldin::davies_bouldin_score;
 pub use dunn::dunn_index;
 pub use inertia::inertia;
