@@ -3,6 +3,12 @@
 //! under any rule become a candidate pair. A block larger than `max_block_size` (a hot key,
 //! such as a big city's postcode) is not expanded all against all: its records are sorted
 //! and each is paired with the next `window - 1` only, so the number of pairs stays linear.
+//!
+//! A rule whose key too many records share (a city's postcode, the sound of a common name) is
+//! skipped rather than expanded, but not lost: skipped rules on different fields are combined
+//! two by two (`phonetic(name) & exact(postal_code)`), and each combination selective enough
+//! is used. A company name with a typo and no web site is then still compared with the other
+//! records of its postcode whose name sounds alike.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -13,11 +19,14 @@ use crate::records::{Field, NULL};
 /// A blocking rule: a name and one optional key per record.
 #[derive(Debug, Clone)]
 pub struct BlockingRule {
-    /// e.g. `exact(surname)`, `phonetic(surname)`, `prefix(postcode)`.
+    /// e.g. `exact(surname)`, `phonetic(surname)`, `prefix(postcode)`, `sorted(name)`.
     pub name: String,
     /// The field whose values make the key (its position among the compared fields).
     field: usize,
     keys: Vec<Option<u64>>,
+    /// Records sharing a key form a block (`false`), or records sorted by key are paired with
+    /// their next neighbours (`true`, a sorted neighbourhood: keys are sort positions).
+    sorted: bool,
 }
 
 /// What a rule produced, reported before comparing.
@@ -54,6 +63,7 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
                 .iter()
                 .map(|&c| (c != NULL).then_some(c as u64))
                 .collect(),
+            sorted: false,
         });
         match f.spec.comparator {
             Comparator::JaroWinkler | Comparator::Jaccard => {
@@ -66,7 +76,36 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
                     name: format!("phonetic({column})"),
                     field,
                     keys: per_record(f, &codes),
+                    sorted: false,
                 });
+                // A typo moves a value in sorted order only if it is near the start: sorting
+                // by the value read backwards covers that case.
+                for (name, backwards) in [("sorted", false), ("sorted_backwards", true)] {
+                    let mut order: Vec<(String, u32)> = f
+                        .keys
+                        .iter()
+                        .enumerate()
+                        .map(|(code, k)| {
+                            let key = if backwards {
+                                k.chars().rev().collect()
+                            } else {
+                                k.clone()
+                            };
+                            (key, code as u32)
+                        })
+                        .collect();
+                    order.sort_unstable();
+                    let mut position = vec![None; f.keys.len()];
+                    for (p, (_, code)) in order.iter().enumerate() {
+                        position[*code as usize] = Some(p as u64);
+                    }
+                    rules.push(BlockingRule {
+                        name: format!("{name}({column})"),
+                        field,
+                        keys: per_record(f, &position),
+                        sorted: true,
+                    });
+                }
             }
             Comparator::Levenshtein => {
                 let half = |k: &String, front: bool| {
@@ -88,11 +127,13 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
                     name: format!("prefix({column})"),
                     field,
                     keys: per_record(f, &prefix),
+                    sorted: false,
                 });
                 rules.push(BlockingRule {
                     name: format!("suffix({column})"),
                     field,
                     keys: per_record(f, &suffix),
+                    sorted: false,
                 });
             }
             Comparator::Exact | Comparator::Identifier | Comparator::Numeric => {}
@@ -169,7 +210,27 @@ pub(crate) struct Candidates {
     pub reports: Vec<RuleReport>,
 }
 
-/// Runs every rule. `rank` orders records inside hot blocks.
+/// Both keys of two rules: a record has one only if it has both.
+fn conjunction(a: &BlockingRule, b: &BlockingRule) -> BlockingRule {
+    BlockingRule {
+        name: format!("{} & {}", a.name, b.name),
+        field: a.field,
+        keys: a
+            .keys
+            .iter()
+            .zip(&b.keys)
+            .map(|(x, y)| Some(x.as_ref()?.rotate_left(29) ^ y.as_ref()?.wrapping_mul(PRIME)))
+            .collect(),
+        sorted: false,
+    }
+}
+
+const PRIME: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// Runs every rule, then every conjunction of two skipped rules on different fields. `rank`
+/// orders records inside hot blocks. Conjunctions add candidate pairs and reports, not
+/// training sessions: their pairs agree on two fields by construction, and a session can
+/// leave only one out.
 pub(crate) fn candidate_pairs(
     rules: &[BlockingRule],
     rank: &[u32],
@@ -177,7 +238,27 @@ pub(crate) fn candidate_pairs(
 ) -> Candidates {
     let per_rule: Vec<RulePairs> = rules
         .par_iter()
-        .map(|r| rule_pairs(r, rank, params))
+        .map(|r| rule_pairs(r, rank, params, true))
+        .collect();
+    let skipped: Vec<&BlockingRule> = rules
+        .iter()
+        .zip(&per_rule)
+        .filter(|(rule, r)| r.report.skipped && !rule.sorted)
+        .map(|(rule, _)| rule)
+        .collect();
+    let conjunctions: Vec<BlockingRule> = skipped
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            skipped[i + 1..]
+                .iter()
+                .filter(|b| b.field != a.field)
+                .map(|b| conjunction(a, b))
+        })
+        .collect();
+    let combined: Vec<RulePairs> = conjunctions
+        .par_iter()
+        .map(|r| rule_pairs(r, rank, params, false))
         .collect();
     let mut all: Vec<u64> = Vec::with_capacity(per_rule.iter().map(|r| r.candidates.len()).sum());
     let mut sessions = Vec::with_capacity(per_rule.len());
@@ -190,13 +271,25 @@ pub(crate) fn candidate_pairs(
         } else {
             &r.candidates
         };
-        sessions.push((
-            rule.name.clone(),
-            rule.field,
-            r.report.skipped,
-            own.iter().map(unpack).collect(),
-        ));
+        // Neighbours in sorted order are alike, not equal, on the rule's field: leaving the
+        // field out would not make their pairs a sample EM can learn the other fields from.
+        if !rule.sorted {
+            sessions.push((
+                rule.name.clone(),
+                rule.field,
+                r.report.skipped,
+                own.iter().map(unpack).collect(),
+            ));
+        }
         reports.push(r.report);
+    }
+    for r in combined {
+        // A conjunction still too unselective adds nothing; it is not reported either, as
+        // there may be many.
+        if !r.report.skipped {
+            all.extend(&r.candidates);
+            reports.push(r.report);
+        }
     }
     all.par_sort_unstable();
     all.dedup();
@@ -214,7 +307,9 @@ struct RulePairs {
     report: RuleReport,
 }
 
-fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePairs {
+/// The pairs of one rule; for a rule skipped as unselective, a sample to learn from if
+/// `learn`.
+fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams, learn: bool) -> RulePairs {
     let mut keyed: Vec<(u64, u32, u32)> = rule
         .keys
         .iter()
@@ -233,6 +328,21 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePa
         let (lo, hi) = if a < b { (a, b) } else { (b, a) };
         ((lo as u64) << 32) | hi as u64
     };
+    if rule.sorted {
+        // At most `neighbours` pairs per record by construction: never skipped.
+        let mut pairs = Vec::with_capacity(keyed.len() * params.neighbours);
+        for (i, x) in keyed.iter().enumerate() {
+            for y in keyed.iter().skip(i + 1).take(params.neighbours) {
+                pairs.push(pair(x.2, y.2));
+            }
+        }
+        report.pairs = pairs.len() as u64;
+        return RulePairs {
+            candidates: pairs,
+            training: Vec::new(),
+            report,
+        };
+    }
     let block_pairs = |len: usize| {
         if len <= params.max_block_size {
             len * (len - 1) / 2
@@ -248,6 +358,13 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePa
     if expected > budget {
         report.pairs = expected as u64;
         report.skipped = true;
+        if !learn {
+            return RulePairs {
+                candidates: Vec::new(),
+                training: Vec::new(),
+                report,
+            };
+        }
         // Not compared, but a sample for learning: each record with its next neighbours, at
         // most `u_sample_pairs` of them.
         let mut training = Vec::new();
@@ -317,6 +434,7 @@ mod tests {
             name: "r".into(),
             field: 0,
             keys: keys.to_vec(),
+            sorted: false,
         }
     }
 
@@ -349,6 +467,68 @@ mod tests {
             "a window of 2 pairs each record with the next only"
         );
         assert_eq!(c.reports[0].hot_blocks, 1);
+    }
+
+    #[test]
+    fn skipped_rules_are_combined_into_a_selective_one() {
+        // 20,000 records, a budget of 5 pairs per record (100,000). A city shared by halves
+        // (windowed: 380,000 pairs) and a name sound shared by blocks of 20 (190,000) are
+        // skipped; both together make blocks of 10, 90,000 pairs.
+        let params = DedupParams::default();
+        let n = 20_000u32;
+        let rank: Vec<u32> = (0..n).collect();
+        let city = BlockingRule {
+            name: "exact(city)".into(),
+            field: 0,
+            keys: (0..n).map(|i| Some(u64::from(i % 2))).collect(),
+            sorted: false,
+        };
+        let sound = BlockingRule {
+            name: "phonetic(name)".into(),
+            field: 1,
+            keys: (0..n).map(|i| Some(u64::from(i / 20))).collect(),
+            sorted: false,
+        };
+        let c = candidate_pairs(&[city.clone(), sound], &rank, &params);
+        assert!(c.reports[0].skipped && c.reports[1].skipped);
+        assert_eq!(c.reports[2].rule, "exact(city) & phonetic(name)");
+        assert!(!c.reports[2].skipped);
+        assert_eq!(c.reports[2].largest_block, 10);
+        assert_eq!(c.pairs.len(), 2_000 * 45);
+        assert!(
+            c.pairs
+                .iter()
+                .all(|&(a, b)| a % 2 == b % 2 && a / 20 == b / 20)
+        );
+        assert_eq!(c.sessions.len(), 2, "conjunctions are not learned from");
+        // Two rules on one field are not combined.
+        let same = BlockingRule {
+            name: "prefix(city)".into(),
+            ..city.clone()
+        };
+        let c = candidate_pairs(&[city, same], &rank, &params);
+        assert_eq!(c.reports.len(), 2);
+        assert!(c.pairs.is_empty());
+    }
+
+    #[test]
+    fn a_sorted_neighbourhood_pairs_each_record_with_its_next_neighbours() {
+        let params = DedupParams {
+            neighbours: 2,
+            ..Default::default()
+        };
+        let rank: Vec<u32> = (0..5).collect();
+        // Sort positions: record 3 first, then 0, 4, 1; record 2 has no value.
+        let sorted = BlockingRule {
+            name: "sorted(name)".into(),
+            field: 0,
+            keys: vec![Some(1), Some(3), None, Some(0), Some(2)],
+            sorted: true,
+        };
+        let c = candidate_pairs(&[sorted], &rank, &params);
+        assert_eq!(c.pairs, [(0, 1), (0, 3), (0, 4), (1, 4), (3, 4)]);
+        assert!(!c.reports[0].skipped);
+        assert!(c.sessions.is_empty(), "neighbours are not learned from");
     }
 
     #[test]

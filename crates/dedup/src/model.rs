@@ -7,6 +7,12 @@
 //! weight is the sum of `log2(m/u)` over its fields (missing values count zero), plus, for an
 //! exact agreement, a term-frequency adjustment `log2(u_exact / frequency of the value)`: two
 //! records agreeing on a rare surname are stronger evidence than on a common one.
+//!
+//! The match probability starts from the prior of a *random* pair, `λ × candidate pairs /
+//! all pairs` (the matches EM expects, spread over every pair of records), not from `λ`:
+//! the weights are likelihood ratios against random pairs, and a candidate pair's agreement
+//! on its blocking key is already counted in them. Starting from `λ` would count it twice,
+//! and two companies of one name in two countries would merge on the name alone.
 
 use std::collections::BTreeMap;
 
@@ -50,6 +56,9 @@ pub struct Model {
     pub fields: Vec<FieldModel>,
     /// Share of matches among candidate pairs.
     pub lambda: f64,
+    /// Probability that two records drawn at random match: the prior of every pair's match
+    /// probability.
+    pub prior: f64,
     /// EM iterations run.
     pub iterations: usize,
     /// Whether EM converged before the iteration limit.
@@ -247,8 +256,7 @@ impl Model {
             // it has found another population (records of one place, colleagues) that
             // correlated fields make look alike, and the session is not used.
             // Likewise a session that finds more matching pairs than there are records.
-            let degenerate =
-                (session.unselective && run.lambda > 0.5) || run.lambda * pairs > n as f64;
+            let degenerate = session.unselective || run.lambda * pairs > n as f64;
             let expected_matches = if degenerate { 0.0 } else { run.lambda * pairs };
             for (f, m) in run.m.iter().enumerate() {
                 if f != session.masked && !degenerate {
@@ -281,14 +289,11 @@ impl Model {
                 }
             })
             .collect();
-        let last = em(
-            &usable(fields, candidates),
-            m,
-            &u,
-            None,
-            true,
-            params.max_iterations,
-        );
+        let candidates = usable(fields, candidates);
+        let last = em(&candidates, m, &u, None, true, params.max_iterations);
+        let candidate_pairs: f64 = candidates.iter().map(|(_, c)| c).sum();
+        let all_pairs = (n as f64 * (n as f64 - 1.0) / 2.0).max(1.0);
+        let prior = (last.lambda * candidate_pairs / all_pairs).clamp(1e-15, 1.0 - 1e-9);
         Self {
             fields: fields
                 .iter()
@@ -309,6 +314,7 @@ impl Model {
                 })
                 .collect(),
             lambda: last.lambda,
+            prior,
             iterations: last.iterations,
             converged: last.converged && training.iter().all(|t| t.converged),
             term_frequency: params.term_frequency,
@@ -346,9 +352,9 @@ impl Model {
             })
     }
 
-    /// Match probability from a total match weight.
+    /// Match probability from a total match weight, starting from the prior of a random pair.
     pub fn probability(&self, weight: f64) -> f64 {
-        let prior = (self.lambda / (1.0 - self.lambda)).log2();
+        let prior = (self.prior / (1.0 - self.prior)).log2();
         1.0 / (1.0 + (-(prior + weight) * std::f64::consts::LN_2).exp())
     }
 }
@@ -429,10 +435,24 @@ mod tests {
             "lambda = {}",
             model.lambda
         );
-        // Agreeing on all three fields is strong evidence; disagreeing on all, strong against.
+        // About 3,000 of the 17,997,000 pairs of records match.
+        let random_share = 3000.0 / (6000.0 * 5999.0 / 2.0);
+        assert!(
+            (model.prior / random_share - 1.0).abs() < 0.05,
+            "prior = {}",
+            model.prior
+        );
+        // Agreeing on all three fields of ten values is 729 times likelier for a match than
+        // for a random pair, not enough against odds of 1 to 6,000: 18,000 random pairs agree
+        // on all three as well.
         let all_agree: f64 = model.fields.iter().map(|f| f.weight(0)).sum();
         let all_disagree: f64 = model.fields.iter().map(|f| f.weight(1)).sum();
-        assert!(model.probability(all_agree) > 0.99);
-        assert!(model.probability(all_disagree) < 0.01);
+        let expected = 1.0 / (1.0 + 18_000.0 / (3000.0 * 0.729));
+        assert!(
+            (model.probability(all_agree) - expected).abs() < 0.03,
+            "{} against {expected}",
+            model.probability(all_agree)
+        );
+        assert!(model.probability(all_disagree) < 1e-6);
     }
 }

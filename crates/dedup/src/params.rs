@@ -115,6 +115,12 @@ pub struct DedupParams {
     pub max_block_size: usize,
     /// Window of that sorted neighbourhood. Default 20.
     pub window: usize,
+    /// Sorted-neighbourhood blocking on text fields: records sorted by a field's value (and
+    /// by the value read backwards) are paired with the next `neighbours` records, so that a
+    /// name with a typo, sharing no selective key with its duplicate, is still compared with
+    /// it. Default 3.
+    #[serde(default = "default_neighbours")]
+    pub neighbours: usize,
     /// A blocking rule that would produce more candidate pairs than this many per record is
     /// left out (reported as skipped). Default 5.
     pub max_pairs_per_record: f64,
@@ -138,6 +144,7 @@ impl Default for DedupParams {
             threshold: 0.9,
             max_block_size: 200,
             window: 20,
+            neighbours: default_neighbours(),
             max_pairs_per_record: 5.0,
             max_cluster_size: 50,
             u_sample_pairs: 200_000,
@@ -146,6 +153,10 @@ impl Default for DedupParams {
             term_frequency: true,
         }
     }
+}
+
+fn default_neighbours() -> usize {
+    3
 }
 
 impl DedupParams {
@@ -200,6 +211,9 @@ impl DedupParams {
                 self.window.to_string(),
                 "must be at least 2",
             ));
+        }
+        if self.neighbours == 0 {
+            return Err(invalid("neighbours", "0".into(), "must be at least 1"));
         }
         if self.max_pairs_per_record.is_nan() || self.max_pairs_per_record < 1.0 {
             return Err(invalid(
@@ -273,6 +287,13 @@ mod tests {
                     ..Default::default()
                 },
                 "invalid parameter `window` = 0: must be at least 2",
+            ),
+            (
+                DedupParams {
+                    neighbours: 0,
+                    ..Default::default()
+                },
+                "invalid parameter `neighbours` = 0: must be at least 1",
             ),
             (
                 DedupParams {

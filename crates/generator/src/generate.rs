@@ -150,7 +150,7 @@ pub fn generate(
         })
         .collect::<Result<Vec<_>, _>>()?;
 
-    let world = World::new(params.seed, params.as_of);
+    let world = World::new(params.seed, params.as_of, params.accounts);
     let total = params.accounts;
     let mut stats = Stats::default();
     let mut pending: Option<Vec<Chunk>> = None;

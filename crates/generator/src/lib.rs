@@ -101,6 +101,7 @@ mod duplicates;
 mod error;
 mod events;
 mod generate;
+mod identity;
 mod layout;
 mod params;
 mod people;

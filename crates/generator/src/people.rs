@@ -150,7 +150,9 @@ impl Person {
     }
 }
 
-/// `first.last@domain` mostly, sometimes `f.last`, `firstlast` or a free-mail address.
+/// `first.last@domain` mostly, sometimes `f.last`, `firstlast` or a free-mail address, which
+/// carries a number as most do (`julie.roux84@orange.fr`): the free-mail providers' users
+/// share names, not addresses.
 pub(crate) fn email(rng: &mut impl Rng, first: &str, last: &str, domain: &str) -> String {
     let mut s = String::with_capacity(40);
     let style = rng.random_range(0..20u8);
@@ -172,10 +174,12 @@ pub(crate) fn email(rng: &mut impl Rng, first: &str, last: &str, domain: &str) -
             ascii_slug(last, &mut s);
         }
     }
-    s.push('@');
     if rng.random_bool(0.1) {
+        s.push_str(&rng.random_range(1..10_000u16).to_string());
+        s.push('@');
         s.push_str(pick(rng, FREE_MAIL));
     } else {
+        s.push('@');
         s.push_str(domain);
     }
     s
@@ -230,6 +234,11 @@ mod tests {
             let e = email(&mut rng, "Hélène", "Lefèvre", "acme.fr");
             assert!(e.is_ascii(), "{e}");
             company += usize::from(e.ends_with("@acme.fr"));
+            let local = e.split('@').next().unwrap_or_default();
+            assert!(
+                e.ends_with("@acme.fr") || local.ends_with(|c: char| c.is_ascii_digit()),
+                "a free-mail address without a number: {e}"
+            );
         }
         assert!(company > 400);
         let mut rng = ChaCha8Rng::seed_from_u64(1);

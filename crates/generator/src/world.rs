@@ -14,16 +14,14 @@ use rand_chacha::ChaCha8Rng;
 use crate::dirt::{Kind, Planter};
 use crate::duplicates;
 use crate::events::{self, Event};
+use crate::identity::{Identities, Identity};
 use crate::layout::{self, acc, con};
 use crate::people::{PHONE_STYLES, Person};
 use crate::registry::{self, Ids};
 use crate::rows::{Rows, ascii_slug, write_decimal_comma, write_dmy, write_grouped, write_iso};
 use crate::sample::{log_uniform, normal, pick, pick_by, weighted};
 use crate::segment::{Behaviour, Segment, Status};
-use crate::vocab::{
-    self, BRAND_WORDS, COUNTRIES, City, Country, FRENCH_PREFIXES, NamePool, OWNERS, PRODUCTS,
-    SECTORS, Sector,
-};
+use crate::vocab::{self, City, Country, OWNERS, PRODUCTS, Sector};
 
 /// Share of accounts, and of contacts, that get a duplicate record.
 const DUPLICATE_RATE: f64 = 0.05;
@@ -134,6 +132,8 @@ pub(crate) struct World {
     seed: u64,
     as_of: NaiveDate,
     ids: Ids,
+    /// Every account's country, city, sector and unique name.
+    identities: Identities,
     planters: [Planter; 4],
 }
 
@@ -141,6 +141,7 @@ pub(crate) struct World {
 struct Firm {
     country: &'static Country,
     city: &'static City,
+    postal_code: String,
     sector: &'static Sector,
     name: String,
     legal_form: &'static str,
@@ -167,10 +168,11 @@ struct Order {
 }
 
 impl World {
-    pub(crate) fn new(seed: u64, as_of: NaiveDate) -> Self {
+    pub(crate) fn new(seed: u64, as_of: NaiveDate, accounts: usize) -> Self {
         Self {
             seed,
             as_of,
+            identities: Identities::plan(seed, accounts),
             ids: Ids::new(seed),
             planters: layout::DATA.map(Planter::new),
         }
@@ -195,7 +197,7 @@ impl World {
         let rng = &mut rng;
         let segment = *pick_by(rng, &Segment::ALL, |s| s.weight());
         let b = segment.behaviour();
-        let firm = draw_firm(rng, b);
+        let firm = draw_firm(rng, self.identities.get(index), b);
         let id = self.ids.account(index, false);
         let dup = rng
             .random_bool(DUPLICATE_RATE)
@@ -217,12 +219,22 @@ impl World {
 
         self.write_account(rng, &firm, &owner, out);
         let (low, high) = b.contacts;
-        let people: Vec<Person> = (0..rng.random_range(low..=high))
-            .map(|_| {
-                let consent_window = (firm.tenure + 200).min(2500);
-                Person::draw(rng, firm.country, &firm.domain, consent_window)
-            })
-            .collect();
+        // Colleagues of one name would share an e-mail address: a company's people have
+        // distinct names.
+        let consent_window = (firm.tenure + 200).min(2500);
+        let mut people: Vec<Person> = Vec::new();
+        for _ in 0..rng.random_range(low..=high) {
+            let person = loop {
+                let p = Person::draw(rng, firm.country, &firm.domain, consent_window);
+                if !people
+                    .iter()
+                    .any(|q| (q.first, q.last) == (p.first, p.last))
+                {
+                    break p;
+                }
+            };
+            people.push(person);
+        }
         let contact_ids = self.write_contacts(rng, index, &people, &owner, out);
 
         // Events first: conversion depends on engagement.
@@ -400,7 +412,7 @@ impl World {
         rows.push(f.country.name_fr);
         rows.push(f.city.region);
         rows.push(f.city.name);
-        rows.push(f.city.postal_code);
+        rows.push(&f.postal_code);
         rows.push(&f.website);
         rows.push_with(|s| write_dmy(s, self.date(-f.tenure)));
         rows.push(f.owner);
@@ -534,11 +546,15 @@ fn perturb_person(
     }
 }
 
-fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
-    let country = pick_by(rng, COUNTRIES, |c| c.weight);
+fn draw_firm(rng: &mut ChaCha8Rng, identity: Identity, b: &Behaviour) -> Firm {
+    let Identity {
+        country,
+        city,
+        sector,
+        core,
+        postal_code,
+    } = identity;
     let french = country.code == "FR";
-    let city = pick_by(rng, country.cities, |c| c.weight);
-    let sector = &SECTORS[rng.random_range(0..SECTORS.len())];
     let employees = log_uniform(rng, b.employees.0, b.employees.1)
         .round()
         .max(1.0) as u64;
@@ -548,7 +564,6 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
         0..10 => weighted(rng, &[("SARL", 4), ("EURL", 3), ("SASU", 4), ("SAS", 2)]),
         _ => weighted(rng, country.legal_forms),
     };
-    let core = company_core(rng, country, sector, city.name);
     let name = match rng.random_range(0..10u8) {
         0 if french => format!("{legal_form} {core}"),
         1 => core.clone(),
@@ -590,6 +605,7 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
     Firm {
         country,
         city,
+        postal_code,
         sector,
         name,
         legal_form,
@@ -602,50 +618,6 @@ fn draw_firm(rng: &mut ChaCha8Rng, b: &Behaviour) -> Firm {
         tenure: rng.random_range(b.tenure.0..=b.tenure.1),
         owner: pick(rng, OWNERS),
         status: weighted(rng, b.statuses),
-    }
-}
-
-/// A company name without its legal form. Names without a family name in them ("Armor
-/// Informatique", "Société Régionale de Distribution") carry their city, as real ones do to
-/// tell themselves apart: otherwise thousands of unrelated companies would share a handful of
-/// names, which real registers do not show.
-fn company_core(rng: &mut ChaCha8Rng, country: &Country, sector: &Sector, city: &str) -> String {
-    let pool: NamePool = weighted(rng, country.names);
-    let family = pick(rng, vocab::last_names(pool));
-    let brand = pick(rng, BRAND_WORDS);
-    if country.code != "FR" {
-        let word = pick(rng, country.business_words);
-        return match rng.random_range(0..3u8) {
-            0 => format!("{brand} {word} {city}"),
-            1 => format!("{word} {family}"),
-            _ => format!("{family} {word}"),
-        };
-    }
-    let word = pick(rng, sector.words);
-    let elided = |w: &str| w.starts_with(['A', 'E', 'I', 'O', 'U', 'É', 'Î', 'H']);
-    let of = |w: &str| if elided(w) { "d'" } else { "de " };
-    match rng.random_range(0..7u8) {
-        0 | 1 => format!("{word} {family}"),
-        2 => format!("{brand} {word} {city}"),
-        3 => format!("{} {family}", pick(rng, FRENCH_PREFIXES)),
-        4 => format!(
-            "{family} {}",
-            pick(rng, &["et Fils", "& Associés", "Frères"])
-        ),
-        5 => {
-            let adjective = pick(
-                rng,
-                &[
-                    "Générale",
-                    "Nouvelle",
-                    "Industrielle",
-                    "Régionale",
-                    "Française",
-                ],
-            );
-            format!("Société {adjective} {}{word} {}{city}", of(word), of(city))
-        }
-        _ => format!("{word} {brand} {city}"),
     }
 }
 

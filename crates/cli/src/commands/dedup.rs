@@ -72,6 +72,7 @@ struct Summary<'a> {
     rejected_rows: usize,
     stats: &'a cible_dedup::DedupStats,
     lambda: f64,
+    prior: f64,
     em_iterations: usize,
     truth: Option<PairScores>,
     outputs: Vec<PathBuf>,
@@ -161,6 +162,7 @@ pub fn run(args: &DedupArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         rejected_rows: read_rejects.len(),
         stats: &result.stats,
         lambda: result.model.lambda,
+        prior: result.model.prior,
         em_iterations: result.model.iterations,
         truth,
         outputs,
@@ -218,12 +220,23 @@ fn print_summary(out: &Output, s: &Summary<'_>, result: &Dedup) {
         count(stats.candidate_pairs),
         stats.candidate_pairs as f64 / s.records.max(1) as f64
     ));
-    let used: Vec<String> = stats
+    // Combinations of two skipped rules can be many: counted, listed in model.json.
+    let (combined, single): (Vec<_>, Vec<_>) = stats
         .blocking
         .iter()
         .filter(|r| !r.skipped)
+        .partition(|r| r.rule.contains(" & "));
+    let mut used: Vec<String> = single
+        .iter()
         .map(|r| format!("{} {}", r.rule, count(r.pairs)))
         .collect();
+    if !combined.is_empty() {
+        used.push(format!(
+            "{} combinations of two skipped rules {}",
+            combined.len(),
+            count(combined.iter().map(|r| r.pairs).sum())
+        ));
+    }
     out.line(format!("            {}", used.join(" · ")));
     let skipped: Vec<String> = stats
         .blocking
@@ -238,14 +251,15 @@ fn print_summary(out: &Output, s: &Summary<'_>, result: &Dedup) {
         ));
     }
     out.line(format!(
-        "  model     {:.2}% of candidate pairs are matches (EM, {} iterations{})",
+        "  model     {:.2}% of candidate pairs are matches (EM, {} iterations{}); prior: 1 random pair in {} matches",
         100.0 * result.model.lambda,
         result.model.iterations,
         if result.model.converged {
             ""
         } else {
             ", not converged"
-        }
+        },
+        count((1.0 / result.model.prior).round() as u64)
     ));
     out.line(format!(
         "  matched   {} pairs → {} entities (largest {} records, {} chains split)",

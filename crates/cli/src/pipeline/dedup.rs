@@ -13,7 +13,9 @@ use cible_clean::normalize::phone::normalize_phone;
 use cible_clean::normalize::registry::{normalize_siren, normalize_siret};
 use cible_core::schema::TableKind;
 use cible_data::read_table;
-use cible_dedup::{Comparator, Dedup, DedupParams, DedupStats, FieldSpec, Records, deduplicate};
+use cible_dedup::{
+    Comparator, Dedup, DedupParams, DedupStats, FieldSpec, Records, deduplicate, match_key,
+};
 use serde::Serialize;
 
 use super::golden::write_golden;
@@ -41,7 +43,16 @@ pub struct DedupSummary {
 struct Derived {
     name: &'static str,
     comparator: Comparator,
-    compute: fn(&Row<'_>, Country) -> Option<String>,
+    compute: fn(&Row<'_>, &Context<'_>) -> Option<String>,
+}
+
+/// What a derived column may need beside the row.
+struct Context<'a> {
+    /// Default country of phone numbers.
+    country: Country,
+    /// Account id → account entity id, once accounts are deduplicated: two records of one
+    /// person may point at two records of one company.
+    account_entities: Option<&'a HashMap<String, String>>,
 }
 
 /// A row of a loaded table, by canonical column name.
@@ -62,6 +73,22 @@ fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// The words of `parts` in their match form (lower case, accents folded), sorted and joined
+/// by spaces; `None` without any word.
+fn sorted_words<'a>(parts: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut words: Vec<String> = parts
+        .flat_map(|p| {
+            match_key(p)
+                .split(' ')
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
 fn web_domain(s: &str) -> String {
     let s = s.trim().to_lowercase();
     let s = s.split("://").last().unwrap_or(&s);
@@ -73,9 +100,11 @@ const ACCOUNT_FIELDS: &[Derived] = &[
     Derived {
         name: "name",
         comparator: Comparator::JaroWinkler,
+        // Words in alphabetical order: `Software Boyer` and `Boyer Software` are one name.
         compute: |r, _| {
             let raw = r.get("name")?;
-            Some(normalize_company(raw).map_or_else(|_| raw.to_string(), |c| c.match_key))
+            let key = normalize_company(raw).map_or_else(|_| raw.to_string(), |c| c.match_key);
+            sorted_words(std::iter::once(key.as_str()))
         },
     },
     Derived {
@@ -102,18 +131,38 @@ const ACCOUNT_FIELDS: &[Derived] = &[
         comparator: Comparator::Exact,
         compute: |r, _| r.get("website").map(web_domain).filter(|d| !d.is_empty()),
     },
+    // A company of one name in another country or city, another trade or another size is
+    // another company.
+    Derived {
+        name: "country",
+        comparator: Comparator::Exact,
+        compute: |r, _| r.get("country").map(str::to_string),
+    },
+    Derived {
+        name: "sector_code",
+        comparator: Comparator::Exact,
+        compute: |r, _| {
+            r.get("sector_code")
+                .map(|c| c.chars().filter(char::is_ascii_alphanumeric).collect())
+        },
+    },
+    Derived {
+        name: "employees",
+        comparator: Comparator::Numeric,
+        compute: |r, _| r.get("employees").map(str::to_string),
+    },
 ];
 
 const CONTACT_FIELDS: &[Derived] = &[
+    // First and last names together, their words in alphabetical order: forms and imports
+    // swap them (`DUMAS Pierre`), and a person is the same whichever comes first.
     Derived {
-        name: "first_name",
+        name: "name",
         comparator: Comparator::JaroWinkler,
-        compute: |r, _| r.get("first_name").map(str::to_string),
-    },
-    Derived {
-        name: "last_name",
-        comparator: Comparator::JaroWinkler,
-        compute: |r, _| r.get("last_name").map(str::to_string),
+        compute: |r, _| {
+            let names = [r.get("first_name"), r.get("last_name")];
+            sorted_words(names.iter().flatten().copied())
+        },
     },
     Derived {
         name: "email",
@@ -126,9 +175,9 @@ const CONTACT_FIELDS: &[Derived] = &[
     Derived {
         name: "phone",
         comparator: Comparator::Levenshtein,
-        compute: |r, country| {
+        compute: |r, c| {
             let raw = r.get("phone")?;
-            Some(normalize_phone(raw, country).map_or_else(|_| digits(raw), |p| p.e164))
+            Some(normalize_phone(raw, c.country).map_or_else(|_| digits(raw), |p| p.e164))
         },
     },
     Derived {
@@ -136,19 +185,31 @@ const CONTACT_FIELDS: &[Derived] = &[
         comparator: Comparator::JaroWinkler,
         compute: |r, _| r.get("job_title").map(str::to_string),
     },
+    Derived {
+        name: "account",
+        comparator: Comparator::Exact,
+        compute: |r, c| {
+            let account = r.get("account_id")?;
+            let entity = c.account_entities.and_then(|e| e.get(account));
+            Some(entity.map_or(account, String::as_str).to_string())
+        },
+    },
 ];
 
-/// Deduplicates the loaded table `kind` at `table`, writing `entities.csv`-style lineage and
-/// pairs to `entities_out` and `pairs_out`.
+/// Deduplicates the loaded table `kind` at `table`, writing `entities.csv`-style lineage to
+/// `entities_out`, and the pairs, golden records and model beside it (`{kind}_pairs.csv`,
+/// `{kind}_golden.csv`, `{kind}_model.json`). Contacts are compared on the entity of their
+/// account when `account_entities` (account id → entity id) is given. Returns the summary and
+/// every record's entity by id.
 pub fn dedup_table(
     kind: TableKind,
     table: &Path,
     threshold: f64,
     country: Country,
+    account_entities: Option<&HashMap<String, String>>,
     entities_out: &Path,
-    pairs_out: &Path,
     out: &Output,
-) -> Result<DedupSummary, CliError> {
+) -> Result<(DedupSummary, HashMap<String, String>), CliError> {
     let started = Instant::now();
     let spinner = out.count_bar(0, format!("dedup {kind}"));
     let derived = match kind {
@@ -168,6 +229,10 @@ pub fn dedup_table(
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
+    let context = Context {
+        country,
+        account_entities,
+    };
     let mut columns = Vec::with_capacity(derived.len());
     for d in derived {
         let values = (0..text.len())
@@ -177,7 +242,7 @@ pub fn dedup_table(
                     values: &text.values,
                     index,
                 };
-                (d.compute)(&row, country)
+                (d.compute)(&row, &context)
             })
             .collect();
         columns.push((d.name.to_string(), values));
@@ -192,7 +257,8 @@ pub fn dedup_table(
         .collect();
     let params = DedupParams::new().fields(fields).threshold(threshold);
     let result = deduplicate(&records, None, &params)?;
-    write_lineage(&records, &result, entities_out, pairs_out)?;
+    let pairs_out = entities_out.with_file_name(format!("{kind}_pairs.csv"));
+    write_lineage(&records, &result, entities_out, &pairs_out)?;
     let golden_out = entities_out.with_file_name(format!("{kind}_golden.csv"));
     write_golden(&text, id, &result.entities, &golden_out)?;
     let model_out = entities_out.with_file_name(format!("{kind}_model.json"));
@@ -204,14 +270,18 @@ pub fn dedup_table(
     )
     .map_err(CliError::io(&model_out))?;
     spinner.finish_and_clear();
-    Ok(DedupSummary {
+    let entity_of = (0..records.len())
+        .map(|i| (records.id(i).to_string(), result.entities[i].clone()))
+        .collect();
+    let summary = DedupSummary {
         table: kind.name().into(),
         records: records.len(),
         entities: result.stats.entities,
         pairs: result.pairs.len(),
         stats: result.stats,
         seconds: started.elapsed().as_secs_f64(),
-    })
+    };
+    Ok((summary, entity_of))
 }
 
 /// Writes `entities.csv` (`id,entity_id`, every record once, input order) and `pairs.csv`

@@ -133,21 +133,25 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             .parse()
             .map_err(|e| CliError::Usage(format!("clean.default_country: {e}")))?;
         run.create_dir("entities")?;
+        let mut account_entities = None;
         for kind in [TableKind::Accounts, TableKind::Contacts] {
             if !tables.iter().any(|t| t.table == kind.name()) {
                 continue;
             }
             let entities = format!("entities/{kind}.csv");
             let pairs = format!("entities/{kind}_pairs.csv");
-            let summary = dedup::dedup_table(
+            let (summary, entity_of) = dedup::dedup_table(
                 kind,
                 &run.path(&format!("tables/{kind}.parquet")),
                 dedup_settings.threshold,
                 country,
+                account_entities.as_ref(),
                 &run.path(&entities),
-                &run.path(&pairs),
                 out,
             )?;
+            if kind == TableKind::Accounts {
+                account_entities = Some(entity_of);
+            }
             run.add_output(
                 &format!("{kind}_entities"),
                 &entities,
