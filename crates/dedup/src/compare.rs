@@ -1,6 +1,8 @@
 //! Comparing two records field by field: each field gives an agreement level (0 = exact, then
 //! decreasing similarity, then "disagree"), or [`MISSING`] when either value is absent.
 
+use rayon::prelude::*;
+
 use crate::params::Comparator;
 use crate::records::{Field, NULL};
 
@@ -12,6 +14,10 @@ pub fn level_count(comparator: Comparator) -> usize {
     comparator.levels().len() + 1
 }
 
+/// Fields with at most this many distinct values get a table of the levels of all their pairs
+/// of values (a megabyte at most).
+const TABULATED: usize = 1024;
+
 /// The agreement level of records `a` and `b` on `field`.
 pub fn level(field: &Field, a: usize, b: usize) -> u8 {
     let (ca, cb) = (field.codes[a], field.codes[b]);
@@ -21,11 +27,40 @@ pub fn level(field: &Field, a: usize, b: usize) -> u8 {
     if ca == cb {
         return 0;
     }
+    match &field.table {
+        Some(table) => table[ca as usize * field.keys.len() + cb as usize],
+        None => code_level(field, ca, cb),
+    }
+}
+
+/// Computes the table of levels of a field of few distinct values (job titles, countries,
+/// sectors), in parallel; leaves other fields as they are.
+pub(crate) fn tabulate(field: &mut Field) {
+    let k = field.keys.len();
+    let cheap = matches!(
+        field.spec.comparator,
+        Comparator::Exact | Comparator::Identifier
+    );
+    if k > TABULATED || cheap {
+        return;
+    }
+    let table = (0..k as u32)
+        .into_par_iter()
+        .flat_map_iter(|a| {
+            let field = &*field;
+            (0..k as u32).map(move |b| if a == b { 0 } else { code_level(field, a, b) })
+        })
+        .collect();
+    field.table = Some(table);
+}
+
+/// The level of two different values, by their codes.
+fn code_level(field: &Field, ca: u32, cb: u32) -> u8 {
     let (ka, kb) = (&field.keys[ca as usize], &field.keys[cb as usize]);
     match field.spec.comparator {
         Comparator::Exact | Comparator::Identifier => 1,
         Comparator::JaroWinkler => {
-            let s = strsim::jaro_winkler(ka, kb);
+            let s = jaro_winkler(ka, kb);
             if s >= 0.95 {
                 1
             } else if s >= 0.88 {
@@ -40,7 +75,7 @@ pub fn level(field: &Field, a: usize, b: usize) -> u8 {
             if ka.len().abs_diff(kb.len()) > 2 {
                 return 3;
             }
-            match strsim::osa_distance(ka, kb) {
+            match osa_distance(ka, kb) {
                 1 => 1,
                 2 => 2,
                 _ => 3,
@@ -75,6 +110,92 @@ pub fn level(field: &Field, a: usize, b: usize) -> u8 {
             }
         }
     }
+}
+
+/// Jaro-Winkler similarity exactly as `strsim::jaro_winkler` computes it, without its
+/// allocation and character decoding when both values are ASCII of at most 64 bytes (match
+/// keys are folded to ASCII, so almost all are).
+fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    if !a.is_ascii() || !b.is_ascii() || x.len() > 64 || y.len() > 64 {
+        return strsim::jaro_winkler(a, b);
+    }
+    let jaro = jaro_ascii(x, y);
+    if jaro > 0.7 {
+        let prefix = x.iter().take(4).zip(y).take_while(|(p, q)| p == q).count();
+        jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    } else {
+        jaro
+    }
+}
+
+/// Jaro similarity of two byte strings of at most 64 bytes, matched characters kept as bits.
+fn jaro_ascii(a: &[u8], b: &[u8]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let (mut a_matched, mut b_matched) = (0u64, 0u64);
+    let mut matches = 0usize;
+    for (i, &c) in a.iter().enumerate() {
+        let (low, high) = (i.saturating_sub(range), b.len().min(i + range + 1));
+        for (j, &d) in b.iter().enumerate().take(high).skip(low) {
+            if d == c && b_matched & (1 << j) == 0 {
+                a_matched |= 1 << i;
+                b_matched |= 1 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let (mut transpositions, mut j) = (0usize, 0usize);
+    for (i, &c) in a.iter().enumerate() {
+        if a_matched & (1 << i) != 0 {
+            while b_matched & (1 << j) == 0 {
+                j += 1;
+            }
+            transpositions += usize::from(c != b[j]);
+            j += 1;
+        }
+    }
+    let m = matches as f64;
+    let t = (transpositions / 2) as f64;
+    (m / a.len() as f64 + m / b.len() as f64 + (m - t) / m) / 3.0
+}
+
+/// Optimal-string-alignment distance exactly as `strsim::osa_distance` computes it, on the
+/// stack when both values are ASCII of at most 64 bytes (phone numbers, postcodes, codes).
+fn osa_distance(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() || a.len() > 64 || b.len() > 64 {
+        return strsim::osa_distance(a, b);
+    }
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Three rows of the dynamic programme: two back, one back, current.
+    let mut two_back = [0usize; 65];
+    let mut one_back: [usize; 65] = std::array::from_fn(|j| j);
+    let mut current = [0usize; 65];
+    for i in 0..a.len() {
+        current[0] = i + 1;
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (one_back[j] + cost)
+                .min(current[j] + 1)
+                .min(one_back[j + 1] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(two_back[j - 1] + 1);
+            }
+            current[j + 1] = d;
+        }
+        std::mem::swap(&mut two_back, &mut one_back);
+        std::mem::swap(&mut one_back, &mut current);
+    }
+    one_back[b.len()]
 }
 
 /// Jaccard similarity of two sorted, deduplicated token lists.
@@ -117,6 +238,101 @@ pub fn compare(fields: &[Field], a: usize, b: usize, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jaro_winkler_equals_strsim_bit_for_bit() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        let word = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
+            let len = rng.random_range(0..14);
+            (0..len)
+                .map(|_| char::from(b"aabcdeeilmnorst "[rng.random_range(0..16)]))
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (word(&mut rng), word(&mut rng));
+            let mut c = a.clone();
+            if !c.is_empty() && rng.random_bool(0.5) {
+                // A near copy: one byte changed.
+                let i = rng.random_range(0..c.len());
+                c.replace_range(i..=i, "x");
+            }
+            for (x, y) in [(&a, &b), (&a, &c), (&c, &a)] {
+                assert_eq!(
+                    jaro_winkler(x, y).to_bits(),
+                    strsim::jaro_winkler(x, y).to_bits(),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+        let long = "a".repeat(70);
+        assert_eq!(jaro_winkler(&long, "ab"), strsim::jaro_winkler(&long, "ab"));
+        assert_eq!(
+            jaro_winkler("lefèvre", "lefevre"),
+            strsim::jaro_winkler("lefèvre", "lefevre")
+        );
+    }
+
+    #[test]
+    fn osa_distance_equals_strsim() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
+        let word = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
+            let len = rng.random_range(0..12);
+            (0..len)
+                .map(|_| char::from(b"0123456"[rng.random_range(0..7)]))
+                .collect()
+        };
+        for _ in 0..20_000 {
+            let (a, b) = (word(&mut rng), word(&mut rng));
+            let mut c = a.clone();
+            if c.len() >= 2 {
+                // A transposition of neighbours.
+                let i = rng.random_range(0..c.len() - 1);
+                let bytes: Vec<u8> = c.bytes().collect();
+                c = String::from_utf8(
+                    [&bytes[..i], &[bytes[i + 1], bytes[i]], &bytes[i + 2..]].concat(),
+                )
+                .unwrap();
+            }
+            for (x, y) in [(&a, &b), (&a, &c), (&b, &c)] {
+                assert_eq!(
+                    osa_distance(x, y),
+                    strsim::osa_distance(x, y),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+        assert_eq!(
+            osa_distance("écrit", "ecrit"),
+            strsim::osa_distance("écrit", "ecrit")
+        );
+    }
+
+    #[test]
+    fn a_table_gives_the_levels_computing_would() {
+        let ids = (0..6).map(|i| Some(i.to_string())).collect();
+        let titles = [
+            "dsi",
+            "daf",
+            "directeur financier",
+            "directrice financiere",
+            "cfo",
+            "dsi",
+        ];
+        let column = titles.iter().map(|t| Some(t.to_string())).collect();
+        let records = Records::new(ids, vec![("title".into(), column)]).unwrap();
+        let spec = "title:jaro_winkler".parse().unwrap();
+        let plain = Field::prepare(&records, spec).unwrap();
+        let mut tabulated = plain.clone();
+        tabulate(&mut tabulated);
+        assert!(tabulated.table.is_some());
+        for a in 0..6 {
+            for b in 0..6 {
+                assert_eq!(level(&tabulated, a, b), level(&plain, a, b), "{a} {b}");
+            }
+        }
+    }
     use crate::records::Records;
 
     fn field(values: &[&str], spec: &str) -> Field {

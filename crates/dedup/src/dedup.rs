@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::DedupError;
 use crate::blocking::{Candidates, RuleReport, auto_rules, candidate_pairs};
 use crate::cluster::{DisjointSets, split_component};
-use crate::compare::compare;
+use crate::compare::{compare, tabulate};
 use crate::model::{Model, Session};
 use crate::params::{DedupParams, FieldSpec};
 use crate::records::{Field, Records, choose_fields};
@@ -162,8 +162,12 @@ pub fn deduplicate(
         )));
     }
     let fields = specs
-        .iter()
-        .map(|s| Field::prepare(records, s.clone()))
+        .par_iter()
+        .map(|s| {
+            let mut field = Field::prepare(records, s.clone())?;
+            tabulate(&mut field);
+            Ok(field)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let n = records.len();
     // Records ordered by id: every choice that depends on order uses this rank, so the result

@@ -2,10 +2,12 @@
 //!
 //! Records are compared field by field (exact, Jaro-Winkler, Levenshtein, Jaccard on words,
 //! relative numeric difference), each comparison giving an agreement level. Only pairs that
-//! share a blocking key are compared (exact values, phonetic codes, halves of codes; hot keys
-//! go through a sorted window). A Fellegi–Sunter model learns from the data which levels are
+//! share a blocking key are compared (exact values, phonetic codes, halves of codes, pairs of
+//! keys too common alone; hot keys go through a sorted window) or that are neighbours once
+//! sorted by a text field. A Fellegi–Sunter model learns from the data which levels are
 //! evidence of a match (`u` on random pairs, `m` by EM), and weights exact agreement on rare
-//! values more. Pairs above the threshold are grouped into entities, guarded against chains of
+//! values more; a pair's probability starts from the odds that two random records match.
+//! Pairs above the threshold are grouped into entities, guarded against chains of
 //! unrelated records; every record ends in exactly one entity, whose id is its smallest record
 //! id, and every merge can be explained field by field.
 //!

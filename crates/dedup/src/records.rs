@@ -115,6 +115,9 @@ pub(crate) struct Field {
     pub tokens: Vec<Vec<u32>>,
     /// Per code, the number (Numeric only; NaN when the key is not a number).
     pub numbers: Vec<f64>,
+    /// For a field of few distinct values, the level of every pair of codes (row-major), so
+    /// that comparing is a lookup; `None` for others. Filled by `compare::tabulate`.
+    pub table: Option<Vec<u8>>,
 }
 
 impl Field {
@@ -174,6 +177,7 @@ impl Field {
             present,
             tokens,
             numbers,
+            table: None,
         })
     }
 }

@@ -43,7 +43,24 @@ pub struct DedupSummary {
 struct Derived {
     name: &'static str,
     comparator: Comparator,
-    compute: fn(&Row<'_>, &Context<'_>) -> Option<String>,
+    compute: Compute,
+}
+
+/// How a derived column's value is found.
+enum Compute {
+    /// The canonical column of the same name, as it is.
+    Copy,
+    /// A function of the row.
+    With(fn(&Row<'_>, &Context<'_>) -> Option<String>),
+}
+
+/// A canonical column compared as it is.
+const fn copied(name: &'static str, comparator: Comparator) -> Derived {
+    Derived {
+        name,
+        comparator,
+        compute: Compute::Copy,
+    }
 }
 
 /// What a derived column may need beside the row.
@@ -101,17 +118,17 @@ const ACCOUNT_FIELDS: &[Derived] = &[
         name: "name",
         comparator: Comparator::JaroWinkler,
         // Words in alphabetical order: `Software Boyer` and `Boyer Software` are one name.
-        compute: |r, _| {
+        compute: Compute::With(|r, _| {
             let raw = r.get("name")?;
             let key = normalize_company(raw).map_or_else(|_| raw.to_string(), |c| c.match_key);
             sorted_words(std::iter::once(key.as_str()))
-        },
+        }),
     },
     Derived {
         name: "siren",
         comparator: Comparator::Identifier,
         // Only numbers that pass their checksum: a typo must not become a cannot-link.
-        compute: |r, _| {
+        compute: Compute::With(|r, _| {
             let siren = r.get("siren").and_then(|s| normalize_siren(s).ok());
             let siren = siren.or_else(|| {
                 r.get("siret")
@@ -119,38 +136,30 @@ const ACCOUNT_FIELDS: &[Derived] = &[
                     .map(|s| s.siren())
             });
             siren.map(|s| s.as_str().to_string())
-        },
+        }),
     },
     Derived {
         name: "postal_code",
         comparator: Comparator::Levenshtein,
-        compute: |r, _| r.get("postal_code").map(|p| p.replace(' ', "")),
+        compute: Compute::With(|r, _| r.get("postal_code").map(|p| p.replace(' ', ""))),
     },
     Derived {
         name: "website",
         comparator: Comparator::Exact,
-        compute: |r, _| r.get("website").map(web_domain).filter(|d| !d.is_empty()),
+        compute: Compute::With(|r, _| r.get("website").map(web_domain).filter(|d| !d.is_empty())),
     },
     // A company of one name in another country or city, another trade or another size is
     // another company.
-    Derived {
-        name: "country",
-        comparator: Comparator::Exact,
-        compute: |r, _| r.get("country").map(str::to_string),
-    },
+    copied("country", Comparator::Exact),
     Derived {
         name: "sector_code",
         comparator: Comparator::Exact,
-        compute: |r, _| {
+        compute: Compute::With(|r, _| {
             r.get("sector_code")
                 .map(|c| c.chars().filter(char::is_ascii_alphanumeric).collect())
-        },
+        }),
     },
-    Derived {
-        name: "employees",
-        comparator: Comparator::Numeric,
-        compute: |r, _| r.get("employees").map(str::to_string),
-    },
+    copied("employees", Comparator::Numeric),
 ];
 
 const CONTACT_FIELDS: &[Derived] = &[
@@ -159,40 +168,36 @@ const CONTACT_FIELDS: &[Derived] = &[
     Derived {
         name: "name",
         comparator: Comparator::JaroWinkler,
-        compute: |r, _| {
+        compute: Compute::With(|r, _| {
             let names = [r.get("first_name"), r.get("last_name")];
             sorted_words(names.iter().flatten().copied())
-        },
+        }),
     },
     Derived {
         name: "email",
         comparator: Comparator::Exact,
-        compute: |r, _| {
+        compute: Compute::With(|r, _| {
             let raw = r.get("email")?;
             Some(normalize_email(raw).map_or_else(|_| raw.trim().to_lowercase(), |e| e.match_key))
-        },
+        }),
     },
     Derived {
         name: "phone",
         comparator: Comparator::Levenshtein,
-        compute: |r, c| {
+        compute: Compute::With(|r, c| {
             let raw = r.get("phone")?;
             Some(normalize_phone(raw, c.country).map_or_else(|_| digits(raw), |p| p.e164))
-        },
+        }),
     },
-    Derived {
-        name: "job_title",
-        comparator: Comparator::JaroWinkler,
-        compute: |r, _| r.get("job_title").map(str::to_string),
-    },
+    copied("job_title", Comparator::JaroWinkler),
     Derived {
         name: "account",
         comparator: Comparator::Exact,
-        compute: |r, c| {
+        compute: Compute::With(|r, c| {
             let account = r.get("account_id")?;
             let entity = c.account_entities.and_then(|e| e.get(account));
             Some(entity.map_or(account, String::as_str).to_string())
-        },
+        }),
     },
 ];
 
@@ -242,7 +247,10 @@ pub fn dedup_table(
                     values: &text.values,
                     index,
                 };
-                (d.compute)(&row, &context)
+                match d.compute {
+                    Compute::Copy => row.get(d.name).map(str::to_string),
+                    Compute::With(compute) => compute(&row, &context),
+                }
             })
             .collect();
         columns.push((d.name.to_string(), values));
