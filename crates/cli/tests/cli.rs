@@ -107,7 +107,47 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(stages, ["ingest", "dedup", "features", "segment"]);
+    assert_eq!(
+        stages,
+        ["ingest", "dedup", "quality", "features", "segment"]
+    );
+    // The data-quality report: every table, its columns least complete first, and for the
+    // deduplicated ones the closest merges explained field by field.
+    let quality: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("quality.json")).unwrap())
+            .unwrap();
+    let reported = quality["tables"].as_array().unwrap();
+    assert_eq!(reported.len(), 4);
+    for (q, t) in reported.iter().zip(tables) {
+        assert_eq!(q["table"], t["table"]);
+        assert_eq!(q["rows_rejected"], t["rows_rejected"]);
+        let shares: Vec<f64> = q["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["missing_share"].as_f64().unwrap())
+            .collect();
+        assert!(!shares.is_empty());
+        assert!(shares.windows(2).all(|w| w[0] >= w[1]), "{shares:?}");
+    }
+    for q in &reported[..2] {
+        let duplicates = &q["duplicates"];
+        let merges = duplicates["closest_merges"].as_array().unwrap();
+        assert!(!merges.is_empty(), "{q}");
+        for m in merges {
+            assert!(m["probability"].as_f64().unwrap() >= 0.9, "{m}");
+            assert!(!m["evidence"].as_array().unwrap().is_empty(), "{m}");
+        }
+        // Merging duplicates fills gaps: some column is more complete in the golden records.
+        assert!(
+            q["columns"].as_array().unwrap().iter().any(|c| {
+                c["missing_share_after_merge"].as_f64().unwrap()
+                    < c["missing_share"].as_f64().unwrap()
+            }),
+            "{q}"
+        );
+    }
+    assert!(reported[2]["duplicates"].is_null());
     // Features: one row per account entity, every feature in the catalogue.
     let features = &json["run"]["features"];
     let golden_accounts = csv::Reader::from_path(run_dir.join("entities/accounts_golden.csv"))

@@ -8,8 +8,11 @@
 //! probability is at least one half. A chain a–b–c where a and c have nothing in common is
 //! thus cut, while a record with two typo-ridden duplicates stays one entity.
 
-/// Below this probability two records of one component are "clearly different".
-pub const CANNOT_LINK: f64 = 0.01;
+/// Below this probability two records of one component are "clearly different". Unrelated
+/// records score far lower (their prior is that of a random pair); a tenth still leaves room
+/// for two typo-ridden copies of one record, which average linkage keeps together through
+/// their original.
+pub const CANNOT_LINK: f64 = 0.1;
 
 /// Union-find over record indices.
 pub(crate) struct DisjointSets {

@@ -9,7 +9,8 @@ use super::FormatArg;
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
 use crate::pipeline::{
-    RunOutcome, print_dedup, print_features, print_ingest, print_segments, run_project,
+    RunOutcome, print_dedup, print_features, print_ingest, print_quality, print_segments,
+    run_project,
 };
 
 /// Run the project: every stage, from the sources in cible.toml to the workspace.
@@ -55,6 +56,8 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
             print_dedup(out, d);
         }
     }
+    out.line("");
+    print_quality(out, &outcome.quality, &outcome.quality_report);
     if let Some(f) = &outcome.features {
         out.line("");
         print_features(out, &f.summary, &f.table, f.seconds);

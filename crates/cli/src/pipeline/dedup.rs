@@ -14,11 +14,13 @@ use cible_clean::normalize::registry::{normalize_siren, normalize_siret};
 use cible_core::schema::TableKind;
 use cible_data::read_table;
 use cible_dedup::{
-    Comparator, Dedup, DedupParams, DedupStats, FieldSpec, Records, deduplicate, match_key,
+    Comparator, Dedup, DedupParams, DedupStats, FieldSpec, MatchedPair, Records, deduplicate,
+    match_key,
 };
 use serde::Serialize;
 
 use super::golden::write_golden;
+use super::quality::SampleMerge;
 use crate::error::CliError;
 use crate::output::{Output, count};
 
@@ -35,9 +37,14 @@ pub struct DedupSummary {
     pub pairs: usize,
     /// Blocking, model and clustering figures.
     pub stats: DedupStats,
+    /// The merges of lowest probability, explained field by field.
+    pub closest_merges: Vec<SampleMerge>,
     /// Wall time.
     pub seconds: f64,
 }
+
+/// Merges shown in the quality report: the closest calls.
+const CLOSEST_MERGES: usize = 5;
 
 /// A derived column: its name, how it is compared, and how it is computed from a row.
 struct Derived {
@@ -278,6 +285,24 @@ pub fn dedup_table(
     )
     .map_err(CliError::io(&model_out))?;
     spinner.finish_and_clear();
+    let mut closest: Vec<&MatchedPair> = result.pairs.iter().collect();
+    closest.sort_by(|x, y| {
+        x.probability
+            .total_cmp(&y.probability)
+            .then_with(|| (&x.id_a, &x.id_b).cmp(&(&y.id_a, &y.id_b)))
+    });
+    let closest_merges = closest
+        .into_iter()
+        .take(CLOSEST_MERGES)
+        .filter_map(|p| {
+            Some(SampleMerge {
+                evidence: result.explain(&p.id_a, &p.id_b)?,
+                id_a: p.id_a.clone(),
+                id_b: p.id_b.clone(),
+                probability: p.probability,
+            })
+        })
+        .collect();
     let entity_of = (0..records.len())
         .map(|i| (records.id(i).to_string(), result.entities[i].clone()))
         .collect();
@@ -287,6 +312,7 @@ pub fn dedup_table(
         entities: result.stats.entities,
         pairs: result.pairs.len(),
         stats: result.stats,
+        closest_merges,
         seconds: started.elapsed().as_secs_f64(),
     };
     Ok((summary, entity_of))

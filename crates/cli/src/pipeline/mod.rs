@@ -1,6 +1,6 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
 //! the workspace: ingestion, deduplication of accounts and contacts with a golden record per
-//! entity, features per account, segmentation of the accounts; later stages (profile,
+//! entity, the data-quality report, features per account, segmentation of the accounts; later stages (profile,
 //! activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
 //! needs them as a library.
 
@@ -8,6 +8,7 @@ mod dedup;
 mod features;
 mod golden;
 mod ingest;
+mod quality;
 mod segment;
 
 use std::path::PathBuf;
@@ -23,6 +24,7 @@ use serde::Serialize;
 pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
 pub use features::print_features;
 pub use ingest::{load_with_progress, print_ingest};
+pub use quality::{QualityReport, print_quality};
 pub use segment::{SegmentSummary, print_segments};
 
 use crate::error::CliError;
@@ -41,6 +43,10 @@ pub struct RunOutcome {
     pub rejects: PathBuf,
     /// One summary per deduplicated table.
     pub dedup: Vec<DedupSummary>,
+    /// The data-quality report.
+    pub quality: QualityReport,
+    /// Where it is written.
+    pub quality_report: PathBuf,
     /// The feature stage, when there are accounts.
     pub features: Option<FeatureStage>,
     /// The segmentation stage, when there are features and `[segmentation]` is enabled.
@@ -172,6 +178,30 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
         );
     }
+    let started = std::time::Instant::now();
+    let mut quality_tables = Vec::with_capacity(tables.len());
+    for table in &tables {
+        let deduplicated = deduplicated.iter().find(|d| d.table == table.table);
+        let golden = run.path(&format!("entities/{}_golden.csv", table.table));
+        quality_tables.push(quality::table_quality(
+            table,
+            &run.path(&format!("tables/{}.parquet", table.table)),
+            deduplicated.map(|d| (golden.as_path(), d)),
+        )?);
+    }
+    let quality = QualityReport {
+        tables: quality_tables,
+    };
+    let report = run.path(quality::QUALITY_REPORT);
+    let json = serde_json::to_vec_pretty(&quality)
+        .unwrap_or_else(|e| unreachable!("the report serializes: {e}"));
+    std::fs::write(&report, json).map_err(CliError::io(&report))?;
+    run.add_output("quality", quality::QUALITY_REPORT, None)?;
+    run.add_stage(
+        "quality",
+        started.elapsed().as_secs_f64(),
+        serde_json::json!({ "report": quality::QUALITY_REPORT }),
+    );
     let mut features = None;
     let mut segments = None;
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
@@ -216,6 +246,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     }
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
+    let quality_report = run.final_path(quality::QUALITY_REPORT);
     let record = run.commit()?;
     // The summaries point at the staging folder, which is gone: show the committed paths.
     for table in &mut tables {
@@ -229,6 +260,8 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         tables,
         rejects: rejects_path,
         dedup: deduplicated,
+        quality,
+        quality_report,
         features,
         segments,
     })
