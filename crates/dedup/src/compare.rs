@@ -237,20 +237,25 @@ pub fn compare(fields: &[Field], a: usize, b: usize, out: &mut Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
     use super::*;
+
+    /// A random word of fewer than `max_len` letters of `alphabet`.
+    fn word(rng: &mut ChaCha8Rng, alphabet: &[u8], max_len: usize) -> String {
+        let len = rng.random_range(0..max_len);
+        (0..len)
+            .map(|_| char::from(alphabet[rng.random_range(0..alphabet.len())]))
+            .collect()
+    }
 
     #[test]
     fn jaro_winkler_equals_strsim_bit_for_bit() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-        let word = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
-            let len = rng.random_range(0..14);
-            (0..len)
-                .map(|_| char::from(b"aabcdeeilmnorst "[rng.random_range(0..16)]))
-                .collect()
-        };
+        let mut rng = ChaCha8Rng::seed_from_u64(3);
+        let letters = b"aabcdeeilmnorst ";
         for _ in 0..20_000 {
-            let (a, b) = (word(&mut rng), word(&mut rng));
+            let (a, b) = (word(&mut rng, letters, 14), word(&mut rng, letters, 14));
             let mut c = a.clone();
             if !c.is_empty() && rng.random_bool(0.5) {
                 // A near copy: one byte changed.
@@ -275,16 +280,10 @@ mod tests {
 
     #[test]
     fn osa_distance_equals_strsim() {
-        use rand::{Rng, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4);
-        let word = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
-            let len = rng.random_range(0..12);
-            (0..len)
-                .map(|_| char::from(b"0123456"[rng.random_range(0..7)]))
-                .collect()
-        };
+        let mut rng = ChaCha8Rng::seed_from_u64(4);
+        let digits = b"0123456";
         for _ in 0..20_000 {
-            let (a, b) = (word(&mut rng), word(&mut rng));
+            let (a, b) = (word(&mut rng, digits, 12), word(&mut rng, digits, 12));
             let mut c = a.clone();
             if c.len() >= 2 {
                 // A transposition of neighbours.
