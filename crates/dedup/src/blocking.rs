@@ -55,14 +55,21 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
             continue;
         }
         let column = &f.spec.column;
+        // Dates block on the day they spell, whatever their format.
+        let keys = if f.spec.comparator == Comparator::Date {
+            let days: Vec<Option<u64>> =
+                f.dates.iter().map(|d| d.map(|d| d.number as u64)).collect();
+            per_record(f, &days)
+        } else {
+            f.codes
+                .iter()
+                .map(|&c| (c != NULL).then_some(c as u64))
+                .collect()
+        };
         rules.push(BlockingRule {
             name: format!("exact({column})"),
             field,
-            keys: f
-                .codes
-                .iter()
-                .map(|&c| (c != NULL).then_some(c as u64))
-                .collect(),
+            keys,
             sorted: false,
         });
         match f.spec.comparator {
@@ -136,7 +143,8 @@ pub(crate) fn auto_rules(fields: &[Field]) -> Vec<BlockingRule> {
                     sorted: false,
                 });
             }
-            Comparator::Exact | Comparator::Identifier | Comparator::Numeric => {}
+            Comparator::Exact | Comparator::Identifier | Comparator::Numeric | Comparator::Date => {
+            }
         }
     }
     rules

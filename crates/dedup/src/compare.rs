@@ -91,6 +91,23 @@ fn code_level(field: &Field, ca: u32, cb: u32) -> u8 {
                 3
             }
         }
+        Comparator::Date => match (field.dates[ca as usize], field.dates[cb as usize]) {
+            (Some(x), Some(y)) => {
+                let apart = (x.number - y.number).abs();
+                if apart == 0 {
+                    0
+                } else if x.month == y.day && x.day == y.month && apart < 366 {
+                    1
+                } else if apart <= 31 {
+                    2
+                } else if apart <= 365 {
+                    3
+                } else {
+                    4
+                }
+            }
+            _ => 4,
+        },
         Comparator::Numeric => {
             let (x, y) = (field.numbers[ca as usize], field.numbers[cb as usize]);
             let scale = x.abs().max(y.abs());
@@ -394,6 +411,33 @@ mod tests {
         assert_eq!(level(&f, 0, 2), 2);
         assert_eq!(level(&f, 0, 3), 3);
         assert_eq!(level(&f, 3, 4), 3);
+    }
+
+    #[test]
+    fn dates_compare_whatever_their_format() {
+        let f = field(
+            &[
+                "2021-03-04",
+                "04/03/2021",
+                "20210304",
+                "2021-04-03",
+                "2021-03-20",
+                "2020-12-01",
+                "2019-03-04",
+                "not a date",
+                "2021-02-30",
+            ],
+            "d:date",
+        );
+        assert_eq!(level(&f, 0, 1), 0, "the same day written two ways");
+        assert_eq!(level(&f, 0, 2), 0);
+        assert_eq!(level(&f, 0, 3), 1, "day and month swapped");
+        assert_eq!(level(&f, 0, 4), 2, "16 days apart");
+        assert_eq!(level(&f, 0, 5), 3, "93 days apart");
+        assert_eq!(level(&f, 0, 6), 4, "two years apart");
+        assert_eq!(level(&f, 0, 7), 4, "not a date");
+        assert_eq!(level(&f, 0, 8), 4, "an impossible date");
+        assert_eq!(level_count(Comparator::Date), 5);
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! cible-dedup: entity resolution for any table, without labels.
 //!
 //! Records are compared field by field (exact, Jaro-Winkler, Levenshtein, Jaccard on words,
-//! relative numeric difference), each comparison giving an agreement level. Only pairs that
-//! share a blocking key are compared (exact values, phonetic codes, halves of codes, pairs of
-//! keys too common alone; hot keys go through a sorted window) or that are neighbours once
-//! sorted by a text field. A Fellegi–Sunter model learns from the data which levels are
+//! relative numeric difference, days between dates in any format), each comparison giving an
+//! agreement level. Only pairs that share a blocking key are compared (exact values, phonetic
+//! codes, halves of codes, pairs of keys too common alone; hot keys go through a sorted
+//! window) or that are neighbours once sorted by a text field. A Fellegi–Sunter model learns from the data which levels are
 //! evidence of a match (`u` on random pairs, `m` by EM), and weights exact agreement on rare
 //! values more; a pair's probability starts from the odds that two random records match.
 //! Pairs above the threshold are grouped into entities, guarded against chains of

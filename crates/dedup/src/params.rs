@@ -28,6 +28,11 @@ pub enum Comparator {
     Jaccard,
     /// Relative difference of numbers, levels exact, ≤ 1 %, ≤ 10 %. For amounts, head counts.
     Numeric,
+    /// Dates, whatever their format (`2021-03-04`, `04/03/2021`, `20210304`; day before month
+    /// when the year comes last): levels same day, day and month swapped (a US export against
+    /// a French one), within 31 days, within 365 days. A value that is not a date agrees
+    /// only with the same text. For birth dates, creation dates.
+    Date,
 }
 
 impl Comparator {
@@ -40,6 +45,12 @@ impl Comparator {
             Self::Levenshtein => &["exact", "1 edit", "2 edits"],
             Self::Jaccard => &["exact", "jaccard>=0.8", "jaccard>=0.5"],
             Self::Numeric => &["exact", "within 1%", "within 10%"],
+            Self::Date => &[
+                "exact",
+                "day and month swapped",
+                "within 31 days",
+                "within 365 days",
+            ],
         }
     }
 }
@@ -53,6 +64,7 @@ impl fmt::Display for Comparator {
             Self::Levenshtein => "levenshtein",
             Self::Jaccard => "jaccard",
             Self::Numeric => "numeric",
+            Self::Date => "date",
         })
     }
 }
@@ -68,8 +80,9 @@ impl FromStr for Comparator {
             "levenshtein" | "lev" | "edit" => Ok(Self::Levenshtein),
             "jaccard" | "tokens" => Ok(Self::Jaccard),
             "numeric" | "number" => Ok(Self::Numeric),
+            "date" => Ok(Self::Date),
             _ => Err(format!(
-                "unknown comparator `{s}`; expected one of exact, identifier, jaro_winkler, levenshtein, jaccard, numeric"
+                "unknown comparator `{s}`; expected one of exact, identifier, jaro_winkler, levenshtein, jaccard, numeric, date"
             )),
         }
     }
@@ -262,7 +275,7 @@ mod tests {
         );
         assert_eq!(
             "x:soundex".parse::<FieldSpec>().unwrap_err(),
-            "unknown comparator `soundex`; expected one of exact, identifier, jaro_winkler, levenshtein, jaccard, numeric"
+            "unknown comparator `soundex`; expected one of exact, identifier, jaro_winkler, levenshtein, jaccard, numeric, date"
         );
     }
 

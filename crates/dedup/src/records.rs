@@ -118,6 +118,74 @@ pub(crate) struct Field {
     /// For a field of few distinct values, the level of every pair of codes (row-major), so
     /// that comparing is a lookup; `None` for others. Filled by `compare::tabulate`.
     pub table: Option<Vec<u8>>,
+    /// Per code, the date it spells (date fields only).
+    pub dates: Vec<Option<Day>>,
+}
+
+/// A calendar date: its day number (days since 1970-01-01) and its month and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Day {
+    pub number: i64,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Day {
+    /// The date a match key spells: `yyyy mm dd` (anything after ignored, such as a time),
+    /// `dd mm yyyy`, or eight digits `yyyymmdd` (`ddmmyyyy` when the first four are no
+    /// plausible year). `None` for anything else or an impossible date.
+    pub fn parse(key: &str) -> Option<Self> {
+        let parts: Vec<&str> = key.split(' ').collect();
+        let number = |s: &str| s.parse::<u32>().ok();
+        let (year, month, day) = match parts.as_slice() {
+            [digits] if digits.len() == 8 && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                let head = number(&digits[..4])?;
+                if (1800..=2200).contains(&head) {
+                    (head, number(&digits[4..6])?, number(&digits[6..])?)
+                } else {
+                    (
+                        number(&digits[4..])?,
+                        number(&digits[2..4])?,
+                        number(&digits[..2])?,
+                    )
+                }
+            }
+            // `2021-03-04T10:30:00` folds to `2021 03 04t10 30 00`: the day is the leading digits.
+            [y, m, d, ..] if y.len() == 4 => {
+                let day = d.split(|c: char| !c.is_ascii_digit()).next()?;
+                (number(y)?, number(m)?, number(day)?)
+            }
+            [d, m, y] if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
+            _ => return None,
+        };
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if day == 0 || day > days_in_month {
+            return None;
+        }
+        Some(Self {
+            number: days_from_civil(i64::from(year), i64::from(month), i64::from(day)),
+            month,
+            day,
+        })
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let shifted_month = (month + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 impl Field {
@@ -162,6 +230,11 @@ impl Field {
         } else {
             Vec::new()
         };
+        let dates = if spec.comparator == Comparator::Date {
+            keys.iter().map(|k| Day::parse(k)).collect()
+        } else {
+            Vec::new()
+        };
         let numbers = if spec.comparator == Comparator::Numeric {
             keys.iter()
                 .map(|k| k.replace(' ', ".").parse().unwrap_or(f64::NAN))
@@ -178,6 +251,7 @@ impl Field {
             tokens,
             numbers,
             table: None,
+            dates,
         })
     }
 }
@@ -266,6 +340,38 @@ pub fn choose_fields(records: &Records, id_column: Option<&str>) -> Vec<FieldSpe
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_parse_in_the_formats_exports_use() {
+        let day = |key: &str| Day::parse(key).map(|d| d.number);
+        assert_eq!(day("1970 01 01"), Some(0));
+        assert_eq!(day("2021 03 04"), Some(18_690));
+        assert_eq!(
+            day("04 03 2021"),
+            Some(18_690),
+            "day first when the year is last"
+        );
+        assert_eq!(day("20210304"), Some(18_690));
+        assert_eq!(day("04032021"), Some(18_690));
+        assert_eq!(
+            day("2021 03 04t10 30 00"),
+            Some(18_690),
+            "a time is ignored"
+        );
+        assert_eq!(day("2000 02 29"), Some(11_016));
+        assert_eq!(day("19560409"), Some(-5_015));
+        assert_eq!(day("1969 12 31"), Some(-1));
+        for bad in [
+            "2021 02 29",
+            "2021 13 01",
+            "2021 00 10",
+            "3 4 21",
+            "19561",
+            "abc",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
+    }
 
     fn col(values: &[&str]) -> Vec<Option<String>> {
         values

@@ -36,7 +36,7 @@ pub struct DedupArgs {
     #[arg(long, value_name = "COLUMN")]
     id: String,
     /// Fields to compare, comma-separated, each COLUMN or COLUMN:COMPARATOR (exact,
-    /// jaro_winkler, levenshtein, jaccard, numeric) [default: chosen automatically].
+    /// jaro_winkler, levenshtein, jaccard, numeric, date) [default: chosen automatically].
     #[arg(long, value_delimiter = ',', value_name = "COLUMN[:COMPARATOR]")]
     fields: Vec<FieldSpec>,
     /// Match probability from which two records are the same entity.
