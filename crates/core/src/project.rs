@@ -159,6 +159,14 @@ pub struct DedupSection {
     /// Match probability from which two records are the same entity. Default: 0.9.
     #[serde(default = "default_threshold")]
     pub threshold: f64,
+    /// Which member's value a golden record keeps for each column. Default: most_frequent.
+    #[serde(default)]
+    pub survivorship: Survivorship,
+    /// Sources (names of `[sources.*]`) whose values win over others', most trusted first: a
+    /// golden record takes each column from the most trusted source that has a value, then
+    /// applies `survivorship` among that source's records. Default: none, every source alike.
+    #[serde(default)]
+    pub source_priority: Vec<String>,
 }
 
 impl Default for DedupSection {
@@ -166,8 +174,26 @@ impl Default for DedupSection {
         Self {
             enabled: true,
             threshold: default_threshold(),
+            survivorship: Survivorship::default(),
+            source_priority: Vec::new(),
         }
     }
+}
+
+/// How a golden record chooses each column's value among the records it merges.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Survivorship {
+    /// The value most records agree on (compared by match key); ties go to the most complete
+    /// record, then the smallest id.
+    #[default]
+    MostFrequent,
+    /// The value of the newest record (by `updated_at`, else `created_at`; a table without
+    /// either falls back to the most complete record), then the most complete, then the
+    /// smallest id.
+    MostRecent,
+    /// The value of the record with the most values, then the smallest id.
+    MostComplete,
 }
 
 fn yes() -> bool {
@@ -568,6 +594,16 @@ impl Project {
                 "expected a probability between 0 and 1, exclusive",
             ));
         }
+        for name in &file.clean.dedup.source_priority {
+            if !file.sources.contains_key(name) {
+                let known: Vec<&str> = file.sources.keys().map(String::as_str).collect();
+                return Err(invalid(
+                    "clean.dedup.source_priority",
+                    name,
+                    &format!("expected a source of this project: {}", known.join(", ")),
+                ));
+            }
+        }
         let country = &file.clean.default_country;
         if country.len() != 2 || !country.chars().all(|c| c.is_ascii_alphabetic()) {
             return Err(invalid(
@@ -659,6 +695,34 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("unknown field `delimeter`"), "{err}");
+    }
+
+    #[test]
+    fn survivorship_and_source_priority_are_checked() {
+        let source = "[sources.crm]\nkind = \"accounts\"\npath = \"a.csv\"\n";
+        let p = parse(&format!(
+            "{MINIMAL}[clean.dedup]\nsurvivorship = \"most_recent\"\nsource_priority = [\"crm\"]\n{source}"
+        ))
+        .unwrap();
+        assert_eq!(p.file.clean.dedup.survivorship, Survivorship::MostRecent);
+        assert_eq!(p.file.clean.dedup.source_priority, ["crm"]);
+        let err = parse(&format!(
+            "{MINIMAL}[clean.dedup]\nsource_priority = [\"erp\"]\n{source}"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err,
+            "cible.toml: `clean.dedup.source_priority` = \"erp\": expected a source of this project: crm"
+        );
+        let err = parse(&format!(
+            "{MINIMAL}[clean.dedup]\nsurvivorship = \"newest\"\n"
+        ))
+        .unwrap_err();
+        assert!(err.contains("unknown variant `newest`"), "{err}");
+        assert_eq!(
+            parse(MINIMAL).unwrap().file.clean.dedup.survivorship,
+            Survivorship::MostFrequent
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ use cible_dedup::{
 };
 use serde::Serialize;
 
-use super::golden::write_golden;
+use super::golden::{SurvivorshipRules, write_golden};
 use super::quality::SampleMerge;
 use crate::error::CliError;
 use crate::output::{Output, count};
@@ -70,13 +70,18 @@ const fn copied(name: &'static str, comparator: Comparator) -> Derived {
     }
 }
 
-/// What a derived column may need beside the row.
-struct Context<'a> {
+/// How a table is deduplicated, beside its rows: the project's settings and what earlier
+/// tables gave.
+pub struct Context<'a> {
+    /// Match probability from which two records are one entity.
+    pub threshold: f64,
     /// Default country of phone numbers.
-    country: Country,
+    pub country: Country,
+    /// How golden records choose their values.
+    pub survivorship: &'a SurvivorshipRules,
     /// Account id → account entity id, once accounts are deduplicated: two records of one
     /// person may point at two records of one company.
-    account_entities: Option<&'a HashMap<String, String>>,
+    pub account_entities: Option<&'a HashMap<String, String>>,
 }
 
 /// A row of a loaded table, by canonical column name.
@@ -211,14 +216,12 @@ const CONTACT_FIELDS: &[Derived] = &[
 /// Deduplicates the loaded table `kind` at `table`, writing `entities.csv`-style lineage to
 /// `entities_out`, and the pairs, golden records and model beside it (`{kind}_pairs.csv`,
 /// `{kind}_golden.csv`, `{kind}_model.json`). Contacts are compared on the entity of their
-/// account when `account_entities` (account id → entity id) is given. Returns the summary and
-/// every record's entity by id.
+/// account when the context gives them (account id → entity id). Returns the summary and every
+/// record's entity by id.
 pub fn dedup_table(
     kind: TableKind,
     table: &Path,
-    threshold: f64,
-    country: Country,
-    account_entities: Option<&HashMap<String, String>>,
+    context: &Context<'_>,
     entities_out: &Path,
     out: &Output,
 ) -> Result<(DedupSummary, HashMap<String, String>), CliError> {
@@ -241,10 +244,6 @@ pub fn dedup_table(
         .enumerate()
         .map(|(i, c)| (c.as_str(), i))
         .collect();
-    let context = Context {
-        country,
-        account_entities,
-    };
     let mut columns = Vec::with_capacity(derived.len());
     for d in derived {
         let values = (0..text.len())
@@ -256,7 +255,7 @@ pub fn dedup_table(
                 };
                 match d.compute {
                     Compute::Copy => row.get(d.name).map(str::to_string),
-                    Compute::With(compute) => compute(&row, &context),
+                    Compute::With(compute) => compute(&row, context),
                 }
             })
             .collect();
@@ -270,12 +269,20 @@ pub fn dedup_table(
             comparator: d.comparator,
         })
         .collect();
-    let params = DedupParams::new().fields(fields).threshold(threshold);
+    let params = DedupParams::new()
+        .fields(fields)
+        .threshold(context.threshold);
     let result = deduplicate(&records, None, &params)?;
     let pairs_out = entities_out.with_file_name(format!("{kind}_pairs.csv"));
     write_lineage(&records, &result, entities_out, &pairs_out)?;
     let golden_out = entities_out.with_file_name(format!("{kind}_golden.csv"));
-    write_golden(&text, id, &result.entities, &golden_out)?;
+    write_golden(
+        &text,
+        id,
+        &result.entities,
+        context.survivorship,
+        &golden_out,
+    )?;
     let model_out = entities_out.with_file_name(format!("{kind}_model.json"));
     let model =
         serde_json::json!({ "model": result.model, "stats": result.stats, "params": params });

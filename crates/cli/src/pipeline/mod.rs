@@ -140,6 +140,10 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             .map_err(|e| CliError::Usage(format!("clean.default_country: {e}")))?;
         run.create_dir("entities")?;
         let mut account_entities = None;
+        let survivorship = golden::SurvivorshipRules {
+            rule: dedup_settings.survivorship,
+            source_priority: dedup_settings.source_priority.clone(),
+        };
         for kind in [TableKind::Accounts, TableKind::Contacts] {
             if !tables.iter().any(|t| t.table == kind.name()) {
                 continue;
@@ -149,9 +153,12 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             let (summary, entity_of) = dedup::dedup_table(
                 kind,
                 &run.path(&format!("tables/{kind}.parquet")),
-                dedup_settings.threshold,
-                country,
-                account_entities.as_ref(),
+                &dedup::Context {
+                    threshold: dedup_settings.threshold,
+                    country,
+                    survivorship: &survivorship,
+                    account_entities: account_entities.as_ref(),
+                },
                 &run.path(&entities),
                 out,
             )?;

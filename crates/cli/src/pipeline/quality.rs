@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use cible_data::{IngestSummary, TextTable, read_table};
+use cible_data::{IngestSummary, LINEAGE_COLUMNS, TextTable, read_table};
 use cible_dedup::FieldEvidence;
 use serde::Serialize;
 
@@ -16,9 +16,6 @@ use crate::output::{Output, count};
 
 /// The report's file in the run.
 pub const QUALITY_REPORT: &str = "quality.json";
-
-/// Columns that say where a row came from, not what it holds.
-const LINEAGE: [&str; 3] = ["_source", "_file", "_line"];
 
 /// The data-quality report of a run.
 #[derive(Debug, Clone, Serialize)]
@@ -95,7 +92,7 @@ fn missing_by_column(table: &TextTable) -> Vec<(String, u64)> {
         .columns
         .iter()
         .zip(&table.values)
-        .filter(|(name, _)| !LINEAGE.contains(&name.as_str()))
+        .filter(|(name, _)| !LINEAGE_COLUMNS.contains(&name.as_str()))
         .map(|(name, values)| {
             let missing = values.iter().filter(|v| v.is_none()).count() as u64;
             (name.clone(), missing)
