@@ -208,35 +208,32 @@ mod tests {
 
     #[test]
     fn rules_choose_the_frequent_the_newest_or_the_most_complete_value() {
-        let t = sourced();
-        let entities = ["a1"; 4];
-        let rule = |rule| SurvivorshipRules {
-            rule,
-            source_priority: Vec::new(),
+        // The first entity's golden record under `rule` starts with `expected`.
+        let check = |t: &TextTable, rule, expected: &str| {
+            let rules = SurvivorshipRules {
+                rule,
+                source_priority: Vec::new(),
+            };
+            let lines = golden(t, &vec!["a1"; t.len()], &rules);
+            assert!(lines[1].starts_with(expected), "{rule:?}: {}", lines[1]);
+            lines
         };
-        let lines = golden(&t, &entities, &rule(Survivorship::MostFrequent));
+        let t = sourced();
+        let lines = check(
+            &t,
+            Survivorship::MostFrequent,
+            "a1,Acme Web,Lyon,2025-06-01,",
+        );
         assert_eq!(
             lines[0],
             "entity_id,name,city,created_at,records,record_ids"
         );
-        assert!(
-            lines[1].starts_with("a1,Acme Web,Lyon,2025-06-01,"),
-            "{}",
-            lines[1]
-        );
-        // The newest record with a value: a1 for every column.
-        let lines = golden(&t, &entities, &rule(Survivorship::MostRecent));
-        assert!(
-            lines[1].starts_with("a1,Acme Web,Lyon,2025-06-01,"),
-            "{}",
-            lines[1]
-        );
-        // a1 has the most values.
-        let lines = golden(&t, &entities, &rule(Survivorship::MostComplete));
-        assert!(
-            lines[1].starts_with("a1,Acme Web,Lyon,2025-06-01,"),
-            "{}",
-            lines[1]
+        // a1 is the newest record and has the most values.
+        check(&t, Survivorship::MostRecent, "a1,Acme Web,Lyon,2025-06-01,");
+        check(
+            &t,
+            Survivorship::MostComplete,
+            "a1,Acme Web,Lyon,2025-06-01,",
         );
         // Without the complete newest record, the rules part ways.
         let t = table(
@@ -247,26 +244,18 @@ mod tests {
                 &["a3", "New SAS", "", "2024-05-01"],
             ],
         );
-        let entities = ["a1"; 3];
         // Three dates, one each: the tie goes to the most complete records, a1 and a2, then to
         // the smaller id.
-        let lines = golden(&t, &entities, &rule(Survivorship::MostFrequent));
-        assert!(
-            lines[1].starts_with("a1,Old SAS,Lyon,2020-01-01,"),
-            "{}",
-            lines[1]
+        check(
+            &t,
+            Survivorship::MostFrequent,
+            "a1,Old SAS,Lyon,2020-01-01,",
         );
-        let lines = golden(&t, &entities, &rule(Survivorship::MostRecent));
-        assert!(
-            lines[1].starts_with("a1,New SAS,Lyon,2024-05-01,"),
-            "{}",
-            lines[1]
-        );
-        let lines = golden(&t, &entities, &rule(Survivorship::MostComplete));
-        assert!(
-            lines[1].starts_with("a1,Old SAS,Lyon,2020-01-01,"),
-            "{}",
-            lines[1]
+        check(&t, Survivorship::MostRecent, "a1,New SAS,Lyon,2024-05-01,");
+        check(
+            &t,
+            Survivorship::MostComplete,
+            "a1,Old SAS,Lyon,2020-01-01,",
         );
     }
 
