@@ -50,7 +50,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::kmeans::{GROUP, search};
+use crate::kmeans::{GROUP, check_given, check_runs, search, sum_in_groups};
 use crate::matrix::{Matrix, squared_distance};
 use crate::mixed::MixedData;
 
@@ -171,31 +171,9 @@ impl KPrototypesParams {
                 "must be a finite number, at least 0",
             ));
         }
-        if self.n_init < 1 {
-            return Err(Error::param("n_init", self.n_init, "must be at least 1"));
-        }
-        if self.max_iter < 1 {
-            return Err(Error::param(
-                "max_iter",
-                self.max_iter,
-                "must be at least 1",
-            ));
-        }
+        check_runs(self.n_init, self.max_iter)?;
         if let PrototypeInit::Given(p) = &self.init {
-            if p.rows() != self.k {
-                return Err(Error::param(
-                    "init",
-                    format!("{} prototypes", p.rows()),
-                    format!("must give one prototype per cluster, k = {}", self.k),
-                ));
-            }
-            if self.n_init != 1 {
-                return Err(Error::param(
-                    "n_init",
-                    self.n_init,
-                    "must be 1 when the initial prototypes are given",
-                ));
-            }
+            check_given(self.k, p.rows(), self.n_init, "prototype")?;
         }
         Ok(KPrototypesValidParams(self.clone()))
     }
@@ -583,18 +561,7 @@ fn assign(work: &Work, protos: &Protos, labels: &mut [usize], update: bool) -> P
 /// The cost of `labels` against `protos`, summed per group of rows in group order (as
 /// [`assign`] does, so that both give the same total for the same labels).
 fn total_cost(work: &Work, protos: &Protos, labels: &[usize]) -> f64 {
-    let partials: Vec<f64> = labels
-        .par_chunks(GROUP)
-        .enumerate()
-        .map(|(g, labels)| {
-            let start = g * GROUP;
-            labels
-                .iter()
-                .enumerate()
-                .fold(0.0, |acc, (r, &l)| acc + work.cost(start + r, protos, l))
-        })
-        .collect();
-    partials.iter().sum()
+    sum_in_groups(labels, |i, l| work.cost(i, protos, l))
 }
 
 /// The next prototypes: means of the numeric columns and modes of the categorical columns of

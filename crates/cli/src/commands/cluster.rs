@@ -183,6 +183,14 @@ struct Metrics {
     clusters: usize,
     noise: usize,
     sizes: Vec<usize>,
+    #[serde(flatten)]
+    scores: Scores,
+    seconds: f64,
+}
+
+/// What a method's fit scores: the figures each method defines, the others `None`.
+#[derive(Debug, Serialize)]
+struct Scores {
     inertia: Option<f64>,
     cost: Option<f64>,
     gamma: Option<f64>,
@@ -193,7 +201,6 @@ struct Metrics {
     calinski_harabasz: Option<f64>,
     davies_bouldin: Option<f64>,
     k_selection: Option<cible_ml::KSelection>,
-    seconds: f64,
 }
 
 /// The columns named in `wanted`, or else every column with a value that `usable` accepts; an
@@ -348,15 +355,7 @@ struct Fitted {
     rows: usize,
     k: usize,
     labels: Vec<Option<usize>>,
-    k_selection: Option<cible_ml::KSelection>,
-    inertia: Option<f64>,
-    cost: Option<f64>,
-    gamma: Option<f64>,
-    silhouette: Option<f64>,
-    silhouette_distance: &'static str,
-    silhouette_sampled_rows: Option<usize>,
-    calinski_harabasz: Option<f64>,
-    davies_bouldin: Option<f64>,
+    scores: Scores,
     /// The text of centroids.csv, for the methods that have centroids.
     centroids_csv: Option<String>,
 }
@@ -490,15 +489,17 @@ fn fit_numeric(args: &ClusterArgs, table: &TextTable, out: &Output) -> Result<Fi
         rows: x.rows(),
         k: if k == 0 { clusters } else { k },
         labels,
-        k_selection,
-        inertia,
-        cost: None,
-        gamma: None,
-        silhouette,
-        silhouette_distance: "euclidean (scaled columns)",
-        silhouette_sampled_rows: sampled,
-        calinski_harabasz,
-        davies_bouldin,
+        scores: Scores {
+            inertia,
+            cost: None,
+            gamma: None,
+            silhouette,
+            silhouette_distance: "euclidean (scaled columns)",
+            silhouette_sampled_rows: sampled,
+            calinski_harabasz,
+            davies_bouldin,
+            k_selection,
+        },
         centroids_csv,
     })
 }
@@ -587,15 +588,17 @@ fn fit_kprototypes(
         rows: data.rows(),
         k,
         labels,
-        k_selection: None,
-        inertia: None,
-        cost: Some(model.cost()),
-        gamma: Some(model.gamma()),
-        silhouette,
-        silhouette_distance: "gower",
-        silhouette_sampled_rows: sampled,
-        calinski_harabasz: None,
-        davies_bouldin: None,
+        scores: Scores {
+            inertia: None,
+            cost: Some(model.cost()),
+            gamma: Some(model.gamma()),
+            silhouette,
+            silhouette_distance: "gower",
+            silhouette_sampled_rows: sampled,
+            calinski_harabasz: None,
+            davies_bouldin: None,
+            k_selection: None,
+        },
         centroids_csv: Some(centroids),
     })
 }
@@ -642,15 +645,7 @@ pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> 
         clusters,
         noise,
         sizes,
-        inertia: fitted.inertia,
-        cost: fitted.cost,
-        gamma: fitted.gamma,
-        silhouette: fitted.silhouette,
-        silhouette_distance: fitted.silhouette_distance,
-        silhouette_sampled_rows: fitted.silhouette_sampled_rows,
-        calinski_harabasz: fitted.calinski_harabasz,
-        davies_bouldin: fitted.davies_bouldin,
-        k_selection: fitted.k_selection,
+        scores: fitted.scores,
         seconds: started.elapsed().as_secs_f64(),
     };
     let staging = StagingDir::new(&args.out)?;
@@ -693,7 +688,7 @@ fn print_metrics(out: &Output, m: &Metrics, dir: &Path) {
             )
         }
     ));
-    if let Some(sel) = &m.k_selection {
+    if let Some(sel) = &m.scores.k_selection {
         out.line("  k   inertia        silhouette  Calinski-H.  Davies-B.");
         for s in &sel.scores {
             let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
@@ -728,21 +723,22 @@ fn print_metrics(out: &Output, m: &Metrics, dir: &Path) {
         }
     ));
     let f = |v: Option<f64>| v.map_or("undefined".to_string(), |v| format!("{v:.4}"));
-    let sampled = m.silhouette_sampled_rows.map_or(String::new(), |n| {
+    let sampled = m.scores.silhouette_sampled_rows.map_or(String::new(), |n| {
         format!(" (on {} sampled rows)", count(n as u64))
     });
-    if let (Some(cost), Some(gamma)) = (m.cost, m.gamma) {
+    if let (Some(cost), Some(gamma)) = (m.scores.cost, m.scores.gamma) {
         out.line(format!(
             "  silhouette on Gower's distance {}{sampled}, cost {cost:.2}, gamma {gamma:.4}",
-            f(m.silhouette),
+            f(m.scores.silhouette),
         ));
     } else {
         out.line(format!(
             "  silhouette {}{sampled}, Calinski-Harabasz {}, Davies-Bouldin {}{}",
-            f(m.silhouette),
-            f(m.calinski_harabasz),
-            f(m.davies_bouldin),
-            m.inertia
+            f(m.scores.silhouette),
+            f(m.scores.calinski_harabasz),
+            f(m.scores.davies_bouldin),
+            m.scores
+                .inertia
                 .map_or(String::new(), |i| format!(", inertia {i:.2}"))
         ));
     }

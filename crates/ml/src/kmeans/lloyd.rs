@@ -218,6 +218,14 @@ pub(super) fn update_centers<F: Float>(
 /// Weighted sum of squared distances from each row to its centroid, in `f64`, in group order.
 pub(super) fn inertia<F: Float>(data: &Data<F>, centers: &[F], labels: &[usize]) -> f64 {
     let d = data.d;
+    sum_in_groups(labels, |i, l| {
+        data.w[i] * squared_distance(data.row(i), &centers[l * d..(l + 1) * d]).to_f64()
+    })
+}
+
+/// The sum of `value(row, label)` over every row's label, as partial sums per group of
+/// [`GROUP`] rows added in group order: the same total whatever the number of threads.
+pub(crate) fn sum_in_groups(labels: &[usize], value: impl Fn(usize, usize) -> f64 + Sync) -> f64 {
     let partials: Vec<f64> = labels
         .par_chunks(GROUP)
         .enumerate()
@@ -226,10 +234,7 @@ pub(super) fn inertia<F: Float>(data: &Data<F>, centers: &[F], labels: &[usize])
             labels
                 .iter()
                 .enumerate()
-                .map(|(r, &l)| {
-                    let i = start + r;
-                    data.w[i] * squared_distance(data.row(i), &centers[l * d..(l + 1) * d]).to_f64()
-                })
+                .map(|(r, &l)| value(start + r, l))
                 .sum::<f64>()
         })
         .collect();

@@ -33,7 +33,7 @@ mod minibatch;
 pub use minibatch::{MiniBatchKMeans, MiniBatchKMeansParams};
 
 pub(crate) use init::search;
-pub(crate) use lloyd::GROUP;
+pub(crate) use lloyd::{GROUP, sum_in_groups};
 
 use std::fmt;
 use std::str::FromStr;
@@ -196,16 +196,7 @@ impl KMeansParams {
         if self.k < 2 {
             return Err(Error::param("k", self.k, "must be at least 2"));
         }
-        if self.n_init < 1 {
-            return Err(Error::param("n_init", self.n_init, "must be at least 1"));
-        }
-        if self.max_iter < 1 {
-            return Err(Error::param(
-                "max_iter",
-                self.max_iter,
-                "must be at least 1",
-            ));
-        }
+        check_runs(self.n_init, self.max_iter)?;
         if !(self.tol.is_finite() && self.tol >= 0.0) {
             return Err(Error::param(
                 "tol",
@@ -214,20 +205,7 @@ impl KMeansParams {
             ));
         }
         if let Init::Centroids(rows) = &self.init {
-            if rows.len() != self.k {
-                return Err(Error::param(
-                    "init",
-                    format!("{} centroids", rows.len()),
-                    format!("must give one centroid per cluster, k = {}", self.k),
-                ));
-            }
-            if self.n_init != 1 {
-                return Err(Error::param(
-                    "n_init",
-                    self.n_init,
-                    "must be 1 when the initial centroids are given",
-                ));
-            }
+            check_given(self.k, rows.len(), self.n_init, "centroid")?;
             Matrix::from_rows(rows).map_err(|e| {
                 Error::param(
                     "init",
@@ -528,6 +506,38 @@ impl<F: Float> KMeans<F> {
         lloyd::assign(&data, &self.centered_centroids, &mut labels, false);
         Ok(labels)
     }
+}
+
+/// Checks shared by the k-means family and k-prototypes: at least one start and one
+/// iteration.
+pub(crate) fn check_runs(n_init: usize, max_iter: usize) -> Result<()> {
+    if n_init < 1 {
+        return Err(Error::param("n_init", n_init, "must be at least 1"));
+    }
+    if max_iter < 1 {
+        return Err(Error::param("max_iter", max_iter, "must be at least 1"));
+    }
+    Ok(())
+}
+
+/// Checks initial centres given by the caller (`given` of them, each a `noun`: centroid,
+/// prototype): one per cluster, and a single start, since every start would be the same.
+pub(crate) fn check_given(k: usize, given: usize, n_init: usize, noun: &str) -> Result<()> {
+    if given != k {
+        return Err(Error::param(
+            "init",
+            format!("{given} {noun}s"),
+            format!("must give one {noun} per cluster, k = {k}"),
+        ));
+    }
+    if n_init != 1 {
+        return Err(Error::param(
+            "n_init",
+            n_init,
+            format!("must be 1 when the initial {noun}s are given"),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
