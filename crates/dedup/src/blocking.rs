@@ -201,18 +201,16 @@ pub fn phonetic(key: &str) -> Option<String> {
     Some(out)
 }
 
-/// A rule's name, the position of its field, whether it was skipped as unselective, and its
-/// pairs.
-pub(crate) type RuleSample = (String, usize, bool, Vec<(u32, u32)>);
+/// A rule's name, the position of its field, and its pairs.
+pub(crate) type RuleSample = (String, usize, Vec<(u32, u32)>);
 
 /// Pairs to compare, and each rule's pairs to learn from.
 pub(crate) struct Candidates {
     /// The union of every used rule's pairs, sorted, as `(a, b)` with `a < b`.
     pub pairs: Vec<(u32, u32)>,
-    /// Per rule, its name, the position of its field, and its pairs: all of them for a used
-    /// rule; for a rule skipped as unselective, each record with its next neighbours in the
-    /// block, which are compared only to learn the model (they show it the non-matches that
-    /// share a common key, such as homonyms).
+    /// Per used rule on equal keys, its name, the position of its field, and its pairs, to
+    /// learn the model from. Rules skipped as unselective give none: EM on a sample of a
+    /// common key's pairs finds populations of neighbours (one town, one trade), not matches.
     pub sessions: Vec<RuleSample>,
     /// One report per rule.
     pub reports: Vec<RuleReport>,
@@ -246,7 +244,7 @@ pub(crate) fn candidate_pairs(
 ) -> Candidates {
     let per_rule: Vec<RulePairs> = rules
         .par_iter()
-        .map(|r| rule_pairs(r, rank, params, true))
+        .map(|r| rule_pairs(r, rank, params))
         .collect();
     let skipped: Vec<&BlockingRule> = rules
         .iter()
@@ -266,7 +264,7 @@ pub(crate) fn candidate_pairs(
         .collect();
     let combined: Vec<RulePairs> = conjunctions
         .par_iter()
-        .map(|r| rule_pairs(r, rank, params, false))
+        .map(|r| rule_pairs(r, rank, params))
         .collect();
     let mut all: Vec<u64> = Vec::with_capacity(per_rule.iter().map(|r| r.candidates.len()).sum());
     let mut sessions = Vec::with_capacity(per_rule.len());
@@ -274,20 +272,11 @@ pub(crate) fn candidate_pairs(
     let unpack = |p: &u64| ((p >> 32) as u32, *p as u32);
     for (rule, r) in rules.iter().zip(per_rule) {
         all.extend(&r.candidates);
-        let own = if r.report.skipped {
-            &r.training
-        } else {
-            &r.candidates
-        };
         // Neighbours in sorted order are alike, not equal, on the rule's field: leaving the
         // field out would not make their pairs a sample EM can learn the other fields from.
-        if !rule.sorted {
-            sessions.push((
-                rule.name.clone(),
-                rule.field,
-                r.report.skipped,
-                own.iter().map(unpack).collect(),
-            ));
+        if !rule.sorted && !r.report.skipped {
+            let pairs = r.candidates.iter().map(unpack).collect();
+            sessions.push((rule.name.clone(), rule.field, pairs));
         }
         reports.push(r.report);
     }
@@ -308,16 +297,14 @@ pub(crate) fn candidate_pairs(
     }
 }
 
-/// What one rule gives: pairs to compare, pairs only to learn from, and its report.
+/// What one rule gives: pairs to compare and its report.
 struct RulePairs {
     candidates: Vec<u64>,
-    training: Vec<u64>,
     report: RuleReport,
 }
 
-/// The pairs of one rule; for a rule skipped as unselective, a sample to learn from if
-/// `learn`.
-fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams, learn: bool) -> RulePairs {
+/// The pairs of one rule; none for a rule skipped as unselective.
+fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams) -> RulePairs {
     let mut keyed: Vec<(u64, u32, u32)> = rule
         .keys
         .iter()
@@ -347,7 +334,6 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams, learn: bo
         report.pairs = pairs.len() as u64;
         return RulePairs {
             candidates: pairs,
-            training: Vec::new(),
             report,
         };
     }
@@ -366,33 +352,13 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams, learn: bo
     if expected > budget {
         report.pairs = expected as u64;
         report.skipped = true;
-        if !learn {
-            return RulePairs {
-                candidates: Vec::new(),
-                training: Vec::new(),
-                report,
-            };
-        }
-        // Not compared, but a sample for learning: each record with its next neighbours, at
-        // most `u_sample_pairs` of them.
-        let mut training = Vec::new();
-        for block in keyed.chunk_by(|x, y| x.0 == y.0) {
-            report.largest_block = report.largest_block.max(block.len());
-            for (i, x) in block.iter().enumerate() {
-                for y in block.iter().skip(i + 1).take(params.window - 1) {
-                    training.push(pair(x.2, y.2));
-                }
-            }
-        }
-        // EM needs a sample, not every pair: keep an evenly spaced subset.
-        let cap = params.u_sample_pairs;
-        if training.len() > cap {
-            let step = training.len().div_ceil(cap);
-            training = training.into_iter().step_by(step).collect();
-        }
+        report.largest_block = keyed
+            .chunk_by(|x, y| x.0 == y.0)
+            .map(<[_]>::len)
+            .max()
+            .unwrap_or(0);
         return RulePairs {
             candidates: Vec::new(),
-            training,
             report,
         };
     }
@@ -417,7 +383,6 @@ fn rule_pairs(rule: &BlockingRule, rank: &[u32], params: &DedupParams, learn: bo
     report.pairs = pairs.len() as u64;
     RulePairs {
         candidates: pairs,
-        training: Vec::new(),
         report,
     }
 }
@@ -508,7 +473,10 @@ mod tests {
                 .iter()
                 .all(|&(a, b)| a % 2 == b % 2 && a / 20 == b / 20)
         );
-        assert_eq!(c.sessions.len(), 2, "conjunctions are not learned from");
+        assert!(
+            c.sessions.is_empty(),
+            "neither skipped rules nor their conjunctions are learned from"
+        );
         // Two rules on one field are not combined.
         let same = BlockingRule {
             name: "prefix(city)".into(),
@@ -551,6 +519,6 @@ mod tests {
             c.reports.iter().map(|r| r.pairs).collect::<Vec<_>>(),
             [1, 3]
         );
-        assert_eq!(c.sessions[0].3, [(0, 1)]);
+        assert_eq!(c.sessions[0].2, [(0, 1)]);
     }
 }

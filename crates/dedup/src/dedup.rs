@@ -47,8 +47,7 @@ pub struct DedupStats {
     pub blocking: Vec<RuleReport>,
     /// Distinct candidate pairs compared.
     pub candidate_pairs: u64,
-    /// Pairs compared to learn the model: every rule's own pairs, and a window of the pairs of
-    /// rules too unselective to compare.
+    /// Pairs compared to learn the model: the pairs of every selective rule on equal keys.
     pub training_pairs: u64,
     /// Candidate pairs at or above the threshold.
     pub matched_pairs: u64,
@@ -198,13 +197,12 @@ pub fn deduplicate(
         patterns
     };
     let candidate_patterns = count(&vectors);
-    let training_pairs: u64 = sessions.iter().map(|s| s.3.len() as u64).sum();
+    let training_pairs: u64 = sessions.iter().map(|s| s.2.len() as u64).sum();
     let sessions: Vec<Session> = sessions
         .into_iter()
-        .map(|(rule, masked, unselective, pairs)| Session {
+        .map(|(rule, masked, pairs)| Session {
             rule,
             masked,
-            unselective,
             patterns: count(&compare_all(&fields, &pairs)),
         })
         .collect();

@@ -90,9 +90,8 @@ pub struct TrainingSession {
     pub iterations: usize,
     /// Whether EM converged.
     pub converged: bool,
-    /// Whether its estimates were used: a session on an unselective key that finds mostly
-    /// matches, or one that finds more matching pairs than there are records, is degenerate
-    /// and left out.
+    /// Whether its estimates were used: a session that finds more matching pairs than there
+    /// are records is degenerate and left out.
     pub used: bool,
 }
 
@@ -100,8 +99,6 @@ pub struct TrainingSession {
 pub(crate) struct Session {
     pub rule: String,
     pub masked: usize,
-    /// Whether the rule was too unselective to compare (its pairs are a window sample).
-    pub unselective: bool,
     pub patterns: BTreeMap<Vec<u8>, u64>,
 }
 
@@ -252,11 +249,10 @@ impl Model {
                 false,
                 params.max_iterations,
             );
-            // Most pairs of a key too common to block on are non-matches: if EM says otherwise,
-            // it has found another population (records of one place, colleagues) that
-            // correlated fields make look alike, and the session is not used.
-            // Likewise a session that finds more matching pairs than there are records.
-            let degenerate = session.unselective || run.lambda * pairs > n as f64;
+            // A session that finds more matching pairs than there are records has found another
+            // population (records of one place, colleagues) that correlated fields make look
+            // alike: it is not used.
+            let degenerate = run.lambda * pairs > n as f64;
             let expected_matches = if degenerate { 0.0 } else { run.lambda * pairs };
             for (f, m) in run.m.iter().enumerate() {
                 if f != session.masked && !degenerate {
@@ -419,7 +415,6 @@ mod tests {
             .map(|masked| Session {
                 rule: format!("rule{masked}"),
                 masked,
-                unselective: false,
                 patterns: patterns.clone(),
             })
             .collect();

@@ -139,8 +139,7 @@ pub struct DedupParams {
     pub max_pairs_per_record: f64,
     /// Entities larger than this are split by raising the threshold inside them. Default 50.
     pub max_cluster_size: usize,
-    /// Random record pairs drawn to estimate the u probabilities; also the most pairs of a
-    /// rule too unselective to compare that are used to learn m. Default 200 000.
+    /// Random record pairs drawn to estimate the u probabilities. Default 200 000.
     pub u_sample_pairs: usize,
     /// Maximum EM iterations. Default 100.
     pub max_iterations: usize,
