@@ -33,6 +33,11 @@
 //! - [`Dendrogram`]: agglomerative clustering with Ward, complete, average or single
 //!   [`Linkage`], the full merge tree and cuts by k or height; Ward and single linkage in
 //!   O(n · d) memory.
+//! - [`fill_value`] and [`KnnImputer`]: missing values filled by a constant, the mean, the
+//!   median, the most frequent value, or the k nearest rows (scikit-learn's `SimpleImputer` and
+//!   `KNNImputer`).
+//! - [`OutlierDetector`]: the [`Fences`] of ordinary values by IQR, z-score or median
+//!   absolute deviation, optionally on a log scale.
 //! - [`Dbscan`]: DBSCAN with a k-d tree and a union–find, memory O(n · min_samples) instead
 //!   of every neighbourhood, scikit-learn's labels.
 //! - [`Hdbscan`]: HDBSCAN (excess-of-mass selection, membership strengths), O(n) memory;
@@ -164,6 +169,7 @@ mod gap;
 mod gower;
 mod hdbscan;
 mod hierarchical;
+mod impute;
 mod kdtree;
 mod kmeans;
 mod kprototypes;
@@ -172,6 +178,7 @@ pub mod metrics;
 mod mixed;
 mod mst;
 mod noise;
+mod outliers;
 mod pca;
 mod scale;
 mod select_k;
@@ -191,6 +198,7 @@ pub use gap::GapReference;
 pub use gower::{Gower, GowerParams};
 pub use hdbscan::{Hdbscan, HdbscanParams};
 pub use hierarchical::{Dendrogram, Linkage, Merge};
+pub use impute::{FillStrategy, KnnImputer, fill_value, most_frequent};
 pub use kmeans::{
     Algorithm, Init, KMeans, KMeansParams, KMeansValidParams, MiniBatchKMeans,
     MiniBatchKMeansParams,
@@ -200,6 +208,7 @@ pub use kprototypes::{
 };
 pub use matrix::{Float, Matrix};
 pub use mixed::{MAX_CATEGORY_CODE, MixedData};
+pub use outliers::{Fences, MAD_TO_SIGMA, OutlierDetector, OutlierMethod, symexp, symlog};
 pub use pca::{NComponents, Pca, PcaModel, PcaParams, PcaSolver};
 pub use scale::{Scaler, Scaling};
 pub use select_k::{

@@ -181,7 +181,7 @@ impl Scaler {
 }
 
 /// The `q`-th percentile of sorted `values` with linear interpolation (numpy's default).
-fn percentile(sorted: &[f64], q: f64) -> f64 {
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
     let n = sorted.len();
     let position = q / 100.0 * (n - 1) as f64;
     let lo = position.floor() as usize;
