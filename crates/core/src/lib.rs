@@ -22,6 +22,7 @@
 //! validation rule of the project file with its exact message. They do not cover reading
 //! data: that is `cible-data`'s job.
 
+pub mod clean;
 pub mod docs;
 mod error_kind;
 pub mod project;

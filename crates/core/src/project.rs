@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::ErrorKind;
+use crate::clean::{ImputeConfig, OutlierConfig, RuleConfig, check_clean};
 use crate::schema::{ColumnType, TableKind};
 use crate::segmentation::SegmentationSection;
 
@@ -134,6 +135,15 @@ pub struct CleanSection {
     /// Deduplication of accounts and contacts.
     #[serde(default)]
     pub dedup: DedupSection,
+    /// Business rules: SQL predicates every row of a table should satisfy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleConfig>,
+    /// Outlier detectors on numeric columns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub outliers: Vec<OutlierConfig>,
+    /// Missing-value strategies, applied after deduplication.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub impute: Vec<ImputeConfig>,
 }
 
 impl Default for CleanSection {
@@ -141,6 +151,9 @@ impl Default for CleanSection {
         Self {
             default_country: default_country(),
             dedup: DedupSection::default(),
+            rules: Vec::new(),
+            outliers: Vec::new(),
+            impute: Vec::new(),
         }
     }
 }
@@ -612,6 +625,15 @@ impl Project {
                 "expected an ISO 3166 two-letter country code such as FR",
             ));
         }
+        let clean = &file.clean;
+        check_clean(&clean.rules, &clean.outliers, &clean.impute).map_err(
+            |(key, value, expected)| ProjectError::Invalid {
+                location: location.clone(),
+                key,
+                value,
+                expected,
+            },
+        )?;
         file.segmentation
             .check()
             .map_err(|(key, value, expected)| ProjectError::Invalid {
@@ -662,6 +684,34 @@ mod tests {
         assert_eq!(p.as_of, NaiveDate::from_ymd_opt(2026, 11, 1).unwrap());
         assert_eq!(p.workspace_dir(), Path::new("p/workspace"));
         assert!(p.sources.is_empty());
+    }
+
+    #[test]
+    fn clean_checks_are_read_and_checked() {
+        let text = format!(
+            "{MINIMAL}[[clean.rules]]\nname = \"positive\"\ntable = \"orders\"\ncheck = \"amount > 0\"\n\
+             action = \"reject\"\n[[clean.outliers]]\ntable = \"orders\"\ncolumn = \"amount\"\n\
+             log = true\nby = \"product\"\naction = \"cap\"\n[[clean.impute]]\ntable = \"accounts\"\n\
+             columns = [\"revenue\"]\nstrategy = \"knn\"\nusing = [\"employees\"]\n"
+        );
+        let p = parse(&text).unwrap();
+        let clean = &p.file.clean;
+        assert_eq!(clean.rules[0].action, crate::clean::RuleAction::Reject);
+        assert_eq!(
+            clean.outliers[0].method,
+            crate::clean::OutlierMethodName::Mad
+        );
+        assert_eq!(clean.impute[0].neighbours, 5);
+        let e = parse(&text.replace("\"amount\"\n", "\"currency\"\n")).unwrap_err();
+        assert!(
+            e.contains("cible.toml: `clean.outliers[0].column` = \"currency\": expected a numeric column of orders"),
+            "{e}"
+        );
+        let e = parse(&text.replace("\"cap\"", "\"drop\"")).unwrap_err();
+        assert!(
+            e.contains("unknown variant `drop`") && e.contains("cap"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -38,6 +38,21 @@ pub enum RejectReason {
         /// The JSON parser's message.
         detail: String,
     },
+    /// The row breaks a business rule of `[[clean.rules]]` whose action is reject.
+    BrokenRule {
+        /// The rule's name and predicate, as a sentence.
+        detail: String,
+    },
+    /// A value is an outlier and its detector of `[[clean.outliers]]` rejects.
+    Outlier {
+        /// The value's fences and the detector, as a sentence.
+        detail: String,
+    },
+    /// A value is missing and its strategy of `[[clean.impute]]` is drop.
+    MissingDropped {
+        /// The column.
+        column: String,
+    },
 }
 
 impl RejectReason {
@@ -51,6 +66,9 @@ impl RejectReason {
             Self::DuplicateId { .. } => "duplicate id",
             Self::NoAccountOrContact => "no account or contact",
             Self::NotJsonObject { .. } => "malformed JSON line",
+            Self::BrokenRule { .. } => "broken rule",
+            Self::Outlier { .. } => "outlier",
+            Self::MissingDropped { .. } => "missing value dropped",
         }
     }
 }
@@ -100,6 +118,12 @@ impl Reject {
             RejectReason::NoAccountOrContact => "neither account_id nor contact_id is set".into(),
             RejectReason::NotJsonObject { detail } => {
                 format!("not a JSON object: {detail}")
+            }
+            RejectReason::BrokenRule { detail } | RejectReason::Outlier { detail } => {
+                detail.clone()
+            }
+            RejectReason::MissingDropped { column } => {
+                format!("no {column}, and [[clean.impute]] drops rows without one")
             }
         }
     }
