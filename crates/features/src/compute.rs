@@ -63,6 +63,26 @@ pub struct FeatureSummary {
     pub future_events: u64,
 }
 
+/// Writes `batches` as Parquet to `path`, atomically: into a sibling file renamed over `path`
+/// once complete, so a crash never leaves half a table.
+pub(crate) fn write_batches(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<()> {
+    let partial = path.with_extension("parquet.partial");
+    let error = |e: parquet::errors::ParquetError| FeatureError::io(path, std::io::Error::other(e));
+    let file = File::create(&partial).map_err(|e| FeatureError::io(&partial, e))?;
+    let written = file
+        .try_clone()
+        .map_err(|e| FeatureError::io(&partial, e))?;
+    let mut writer = ArrowWriter::try_new(file, schema, None).map_err(error)?;
+    for batch in batches {
+        writer.write(batch).map_err(error)?;
+    }
+    writer.close().map_err(error)?;
+    written
+        .sync_all()
+        .map_err(|e| FeatureError::io(&partial, e))?;
+    std::fs::rename(&partial, path).map_err(|e| FeatureError::io(path, e))
+}
+
 /// The features table: one row per account, the catalogue of its columns.
 #[derive(Debug, Clone)]
 pub struct FeatureTable {
@@ -80,22 +100,7 @@ impl FeatureTable {
     /// Writes the table as Parquet to `path`, atomically: into a sibling file renamed over
     /// `path` once complete, so a crash never leaves half a table.
     pub fn write_parquet(&self, path: &Path) -> Result<()> {
-        let partial = path.with_extension("parquet.partial");
-        let error =
-            |e: parquet::errors::ParquetError| FeatureError::io(path, std::io::Error::other(e));
-        let file = File::create(&partial).map_err(|e| FeatureError::io(&partial, e))?;
-        let written = file
-            .try_clone()
-            .map_err(|e| FeatureError::io(&partial, e))?;
-        let mut writer = ArrowWriter::try_new(file, self.schema.clone(), None).map_err(error)?;
-        for batch in &self.batches {
-            writer.write(batch).map_err(error)?;
-        }
-        writer.close().map_err(error)?;
-        written
-            .sync_all()
-            .map_err(|e| FeatureError::io(&partial, e))?;
-        std::fs::rename(&partial, path).map_err(|e| FeatureError::io(path, e))
+        write_batches(path, self.schema.clone(), &self.batches)
     }
 
     /// Number of accounts.

@@ -31,6 +31,26 @@ pub enum FeatureError {
         /// DataFusion's message.
         message: String,
     },
+    /// A rule of `[[clean.rules]]` cannot be evaluated.
+    #[error("[[clean.rules]] `{name}`: {reason}\n  check: {check}\n  columns of {available}")]
+    Rule {
+        /// The rule's name.
+        name: String,
+        /// Its predicate.
+        check: String,
+        /// DataFusion's message (with the position in the predicate where it has one).
+        reason: String,
+        /// The table and its columns.
+        available: String,
+    },
+    /// An outlier detector of `[[clean.outliers]]` cannot run.
+    #[error("[[clean.outliers]] on `{column}`: {reason}")]
+    Outlier {
+        /// The column.
+        column: String,
+        /// Why.
+        reason: String,
+    },
     /// A user feature of `cible.toml` is wrong.
     #[error("[[features.custom]] `{name}`: {reason}")]
     Custom {
@@ -57,11 +77,22 @@ impl FeatureError {
         }
     }
 
+    /// Maps an Arrow error while working on `what`.
+    pub(crate) fn arrow(what: &str) -> impl Fn(datafusion::arrow::error::ArrowError) -> Self + '_ {
+        move |e| Self::Sql {
+            statement: what.to_string(),
+            message: e.to_string(),
+        }
+    }
+
     /// Whose fault the error is.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Self::Io { .. } => ErrorKind::Io,
-            Self::MissingColumn { .. } | Self::Custom { .. } => ErrorKind::Input,
+            Self::MissingColumn { .. }
+            | Self::Custom { .. }
+            | Self::Rule { .. }
+            | Self::Outlier { .. } => ErrorKind::Input,
             Self::Sql { .. } => ErrorKind::Internal,
         }
     }

@@ -22,9 +22,12 @@
 //!   available in SQL as `job_role(title)` and `job_seniority(title)`.
 //! - [`CustomFeatures`]: the user's features from `cible.toml`, as SQL expressions over the
 //!   other features or aggregate queries over the views.
+//! - [`check_table`]: the business rules and outlier detectors of `[clean]` on a loaded
+//!   table, with the same SQL engine.
 //! - [`compute`]: runs it all; nothing dated after the end of the as_of day is read.
 
 pub mod catalog;
+mod checks;
 mod compute;
 mod custom;
 mod error;
@@ -32,6 +35,7 @@ pub mod roles;
 mod sql;
 
 pub use catalog::{Feature, Group, Kind, builtin};
+pub use checks::{CheckSummary, Finding, MIN_GROUP, OutlierOutcome, RuleOutcome, check_table};
 pub use compute::{ColumnValues, FeatureSummary, FeatureTable, Inputs, compute, full_catalog};
 pub use custom::CustomFeatures;
 pub use error::{FeatureError, Result};
