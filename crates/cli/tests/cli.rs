@@ -109,8 +109,29 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         .collect();
     assert_eq!(
         stages,
-        ["ingest", "dedup", "quality", "features", "segment"]
+        [
+            "ingest", "checks", "dedup", "impute", "quality", "features", "segment"
+        ]
     );
+    // The checks find the outliers planted in the columns they look at, and little else.
+    let outliers = json["outliers_vs_truth"].as_array().unwrap();
+    let total = |key: &str| {
+        outliers
+            .iter()
+            .map(|o| o[key].as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert!(outliers.len() >= 4, "{outliers:?}");
+    assert!(total("found") * 10 >= total("planted") * 9, "{outliers:?}");
+    assert!(total("others") <= 2, "{outliers:?}");
+    // Imputed golden accounts: no head count left empty, each fill flagged.
+    let mut clean = csv::Reader::from_path(run_dir.join("clean/accounts.csv")).unwrap();
+    let header = clean.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (employees, flag) = (at("employees"), at("employees_imputed"));
+    let rows: Vec<csv::StringRecord> = clean.records().map(Result::unwrap).collect();
+    assert!(rows.iter().all(|r| !r[employees].is_empty()));
+    let flagged = rows.iter().filter(|r| &r[flag] == "true").count();
     // The data-quality report: every table, its columns least complete first, and for the
     // deduplicated ones the closest merges explained field by field.
     let quality: serde_json::Value =
@@ -130,6 +151,29 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         assert!(!shares.is_empty());
         assert!(shares.windows(2).all(|w| w[0] >= w[1]), "{shares:?}");
     }
+    let accounts = &reported[0];
+    assert_eq!(
+        accounts["checks"]["rules"].as_array().unwrap().len(),
+        3,
+        "{accounts}"
+    );
+    let imputed = &accounts["imputation"]["columns"][0];
+    assert_eq!(imputed["column"], "employees");
+    assert_eq!(
+        imputed["filled"].as_u64().unwrap(),
+        flagged as u64,
+        "{imputed}"
+    );
+    let employees = accounts["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["column"] == "employees")
+        .unwrap();
+    assert_eq!(
+        employees["missing_share_after_imputation"], 0.0,
+        "{employees}"
+    );
     for q in &reported[..2] {
         let duplicates = &q["duplicates"];
         let merges = duplicates["closest_merges"].as_array().unwrap();
@@ -290,6 +334,126 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         );
         assert!(f1 >= 0.98, "{table}: F1 {f1}");
     }
+}
+
+#[test]
+fn rules_outliers_and_imputation_follow_the_project_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,name,employees,revenue,sector\n");
+    for i in 0..30 {
+        let employees = match i {
+            3 => "-5".to_string(),
+            4 | 5 => String::new(),
+            _ => (20 + i % 9).to_string(),
+        };
+        let revenue = match i {
+            6 => String::new(),
+            7 => "900000000".to_string(),
+            _ => format!("{}", 1_000_000 + i * 10_000),
+        };
+        let sector = if i % 2 == 0 { "62.01Z" } else { "" };
+        csv.push_str(&format!(
+            "A{i},Société {i},{employees},{revenue},{sector}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("accounts.csv"), csv).unwrap();
+    let project = r#"[project]
+name = "checks"
+as_of = "2026-11-01"
+
+[sources.crm]
+kind = "accounts"
+path = "accounts.csv"
+columns = { account_id = "id", sector_code = "sector" }
+
+[clean.dedup]
+enabled = false
+
+[[clean.rules]]
+name = "employees_not_negative"
+table = "accounts"
+check = "employees >= 0"
+action = "reject"
+
+[[clean.outliers]]
+table = "accounts"
+column = "revenue"
+method = "iqr"
+action = "cap"
+
+[[clean.impute]]
+table = "accounts"
+columns = ["employees"]
+strategy = "median"
+
+[[clean.impute]]
+table = "accounts"
+columns = ["sector_code"]
+strategy = "constant"
+value = "00.00Z"
+
+[[clean.impute]]
+table = "accounts"
+columns = ["revenue"]
+strategy = "drop"
+
+[segmentation]
+enabled = false
+"#;
+    std::fs::write(dir.path().join("cible.toml"), project).unwrap();
+    let o = cible(&["run", "--json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let latest = std::fs::read_to_string(dir.path().join("workspace/LATEST")).unwrap();
+    let run_dir = dir.path().join("workspace/runs").join(latest.trim());
+    let rejects = std::fs::read_to_string(run_dir.join("rejects.csv")).unwrap();
+    // The rule's reject names the source file and line; the dropped row names its column.
+    assert!(
+        rejects.contains("accounts.csv,5,,A3,breaks rule employees_not_negative: employees >= 0"),
+        "{rejects}"
+    );
+    assert!(
+        rejects.contains("no revenue, and [[clean.impute]] drops rows without one"),
+        "{rejects}"
+    );
+    let checks = std::fs::read_to_string(run_dir.join("checks.csv")).unwrap();
+    assert!(
+        checks.contains(
+            "accounts,A7,accounts.csv,9,outlier,revenue,900000000.0,cap,\"outlier: revenue above "
+        ),
+        "{checks}"
+    );
+    let mut clean = csv::Reader::from_path(run_dir.join("clean/accounts.csv")).unwrap();
+    let header = clean.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = clean.records().map(Result::unwrap).collect();
+    // 30 rows, one rejected by the rule, one dropped for its missing revenue.
+    assert_eq!(rows.len(), 28);
+    let row = |id: &str| rows.iter().find(|r| &r[at("account_id")] == id).unwrap();
+    // The median of the 27 head counts left: 20 + (0..9) spread evenly, so 23.
+    assert_eq!(
+        (
+            &row("A4")[at("employees")],
+            &row("A4")[at("employees_imputed")]
+        ),
+        ("23", "true")
+    );
+    assert_eq!(&row("A8")[at("employees_imputed")], "false");
+    assert_eq!(&row("A1")[at("sector_code")], "00.00Z");
+    let capped: f64 = row("A7")[at("revenue")].parse().unwrap();
+    assert!(capped < 2_000_000.0, "{capped}");
+    assert_eq!(&row("A7")[at("revenue_outlier")], "true");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rules = &json["checks"][0]["rules"][0];
+    assert_eq!(
+        (rules["rows"].as_u64(), rules["action"].as_str()),
+        (Some(1), Some("reject"))
+    );
+    let quality: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("quality.json")).unwrap())
+            .unwrap();
+    let imputation = &quality["tables"][0]["imputation"]["columns"];
+    assert_eq!(imputation[0]["value"], "23");
+    assert_eq!(imputation[2]["filled"], 1, "{imputation}");
 }
 
 #[test]

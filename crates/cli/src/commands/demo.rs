@@ -5,7 +5,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use cible_core::project::{PROJECT_FILE, Project, ProjectFile, ProjectSection};
+use cible_core::clean::{
+    ImputeConfig, ImputeStrategy, OutlierAction, OutlierConfig, OutlierMethodName, RuleAction,
+    RuleConfig,
+};
+use cible_core::project::{CleanSection, PROJECT_FILE, Project, ProjectFile, ProjectSection};
 use cible_dedup::{PairScores, pair_scores};
 use cible_generator::{GenerateParams, OutputFormat, demo_sources};
 use cible_store::write_atomic;
@@ -97,6 +101,34 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
             count(s.false_positives)
         ));
     }
+    let outliers = score_outliers(&args.out, &outcome)?;
+    if !outliers.is_empty() {
+        let parts: Vec<String> = outliers
+            .iter()
+            .filter(|o| o.planted + o.others > 0)
+            .map(|o| {
+                let others = if o.others > 0 {
+                    format!(" (+{} others)", count(o.others))
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{} {} of {}{others}",
+                    o.column,
+                    count(o.found),
+                    count(o.planted)
+                )
+            })
+            .collect();
+        for (i, line) in crate::output::wrap(&parts, 90).into_iter().enumerate() {
+            let head = if i == 0 {
+                "Planted outliers found by the checks: "
+            } else {
+                "  "
+            };
+            out.line(format!("{head}{line}"));
+        }
+    }
     let segments = features_by_segment(&args.out, &outcome)?;
     print_segments(&out, &segments);
     let recovery = segment_recovery(&args.out, &outcome)?;
@@ -113,6 +145,7 @@ pub fn run(args: &DemoArgs, quiet: bool, json: bool) -> Result<(), CliError> {
             "generated": generated,
             "run": outcome,
             "rejects_vs_truth": score,
+            "outliers_vs_truth": outliers,
             "duplicates_vs_truth": duplicates.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
             "features_by_segment": segments,
             "segments_vs_truth": recovery,
@@ -136,7 +169,7 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
             workspace: "workspace".into(),
         },
         sources: demo_sources(params.format).into_iter().collect(),
-        clean: Default::default(),
+        clean: demo_clean(),
         features: Default::default(),
         segmentation: Default::default(),
     };
@@ -149,6 +182,164 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
     );
     write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())?;
     Ok(())
+}
+
+/// The demo's checks and fills: placeholder dates and revenues implausible for the head count
+/// flagged, head counts far outside the usual range cleared and then filled (with missing head
+/// counts and revenues) from the nearest companies, order amounts far from their product's
+/// usual ones and absurd quantities capped.
+fn demo_clean() -> CleanSection {
+    let rule = |name: &str, table: &str, check: &str, action| RuleConfig {
+        name: name.into(),
+        table: table.into(),
+        check: check.into(),
+        action,
+    };
+    let outlier = |table: &str, column: &str, threshold, action| OutlierConfig {
+        table: table.into(),
+        column: column.into(),
+        method: OutlierMethodName::Mad,
+        threshold,
+        log: true,
+        by: None,
+        action,
+    };
+    CleanSection {
+        rules: vec![
+            rule(
+                "employees_not_negative",
+                "accounts",
+                "employees >= 0",
+                RuleAction::Reject,
+            ),
+            rule(
+                "created_after_1950",
+                "accounts",
+                "created_at >= DATE '1950-01-01'",
+                RuleAction::Flag,
+            ),
+            rule(
+                "revenue_per_head_plausible",
+                "accounts",
+                "revenue <= 50000000 * employees",
+                RuleAction::Flag,
+            ),
+            rule(
+                "consent_after_2000",
+                "contacts",
+                "consent_date >= DATE '2000-01-01'",
+                RuleAction::Flag,
+            ),
+            rule(
+                "ordered_in_the_past",
+                "orders",
+                "ordered_at <= now()",
+                RuleAction::Flag,
+            ),
+        ],
+        outliers: vec![
+            outlier("accounts", "employees", Some(3.0), OutlierAction::Clear),
+            outlier("orders", "quantity", Some(3.0), OutlierAction::Cap),
+        ],
+        impute: vec![ImputeConfig {
+            table: "accounts".into(),
+            columns: vec!["employees".into(), "revenue".into()],
+            strategy: ImputeStrategy::Knn,
+            value: None,
+            neighbours: 5,
+            using: Vec::new(),
+        }],
+        ..CleanSection::default()
+    }
+}
+
+/// The column each of the demo's rules checks, for scoring them against the planted outliers
+/// (`ordered_in_the_past` is left out: the generator plants no future orders as outliers).
+const RULE_COLUMNS: &[(&str, &str)] = &[
+    ("created_after_1950", "created_at"),
+    ("revenue_per_head_plausible", "revenue"),
+    ("consent_after_2000", "consent_date"),
+    ("employees_not_negative", "employees"),
+];
+
+/// How the checks of one column compare with the outliers planted in it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct OutlierScore {
+    /// `table.column`.
+    pub column: String,
+    /// Outliers planted there.
+    pub planted: u64,
+    /// Of those, found by a check.
+    pub found: u64,
+    /// Rows found that were not planted (rare true values, or mistakes).
+    pub others: u64,
+}
+
+/// Compares `checks.csv` with `truth/dirt.csv`'s outliers, per checked column.
+pub fn score_outliers(dir: &Path, outcome: &RunOutcome) -> Result<Vec<OutlierScore>, CliError> {
+    use std::collections::{BTreeMap, BTreeSet, HashSet};
+    let column_of = |check: &str, column: &str| {
+        if column.is_empty() {
+            RULE_COLUMNS
+                .iter()
+                .find(|(r, _)| *r == check)
+                .map(|(_, c)| c.to_string())
+        } else {
+            Some(column.to_string())
+        }
+    };
+    let mut found: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for row in read_csv(&outcome.checks_table)? {
+        if let Some(column) = column_of(&row[4], &row[5]) {
+            let key = format!("{}.{column}", &row[0]);
+            found.entry(key).or_default().insert(row[1].to_string());
+        }
+    }
+    let mut planted: BTreeMap<String, HashSet<String>> = BTreeMap::new();
+    for row in read_csv(&dir.join("truth").join("dirt.csv"))? {
+        if &row[3] == "outlier" {
+            let key = format!("{}.{}", &row[0], &row[2]);
+            planted.entry(key).or_default().insert(row[1].to_string());
+        }
+    }
+    let mut checked = BTreeSet::new();
+    for c in &outcome.checks {
+        let rules = c.rules.iter().filter_map(|r| column_of(&r.name, ""));
+        let outliers = c.outliers.iter().map(|o| o.column.clone());
+        checked.extend(
+            rules
+                .chain(outliers)
+                .map(|column| format!("{}.{column}", c.table)),
+        );
+    }
+    let none = HashSet::new();
+    Ok(checked
+        .into_iter()
+        .map(|column| {
+            let p = planted.get(&column).unwrap_or(&none);
+            let f = found.get(&column).unwrap_or(&none);
+            let hit = p.intersection(f).count() as u64;
+            OutlierScore {
+                planted: p.len() as u64,
+                found: hit,
+                others: f.len() as u64 - hit,
+                column,
+            }
+        })
+        .collect())
+}
+
+/// Every record of a CSV file after its header.
+fn read_csv(path: &Path) -> Result<Vec<csv::StringRecord>, CliError> {
+    let error = |e: csv::Error| CliError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    csv::Reader::from_path(path)
+        .map_err(error)?
+        .records()
+        .collect::<Result<_, _>>()
+        .map_err(error)
 }
 
 /// Scores the pairs that deduplication found against the planted duplicate pairs.
@@ -209,10 +400,19 @@ pub fn score_rejects(dir: &Path, outcome: &RunOutcome) -> Result<RejectScore, Cl
             }
         }
     }
+    // Rows rejected by the checks are scored with the outliers, not here.
+    let checked: std::collections::HashSet<(String, String)> = read_csv(&outcome.checks_table)?
+        .iter()
+        .filter(|row| &row[7] == "reject")
+        .map(|row| (row[2].to_string(), row[3].to_string()))
+        .collect();
     let mut reader =
         csv::Reader::from_path(&outcome.rejects).map_err(csv_error(&outcome.rejects))?;
     for row in reader.records() {
         let row = row.map_err(csv_error(&outcome.rejects))?;
+        if checked.contains(&(row[0].to_string(), row[1].to_string())) {
+            continue;
+        }
         let key = canonical
             .get(&(row[0].to_string(), row[2].to_string()))
             .map(|(table, column)| (table.clone(), column.clone(), row[3].to_string()));

@@ -69,6 +69,27 @@ name = "{name}"
 # path = "data/web_events.ndjson"
 # columns = { occurred_at = "timestamp" }
 
+# Checks and repairs, each a list (see the README, "Business rules, outliers and missing
+# values"): rules are SQL predicates (flag or reject the rows that break them), outliers are
+# found by iqr, zscore or mad (flag, cap, clear or reject), imputation fills what is missing.
+# [[clean.rules]]
+# name = "employees_not_negative"
+# table = "accounts"
+# check = "employees >= 0"
+# action = "reject"
+#
+# [[clean.outliers]]
+# table = "orders"
+# column = "quantity"
+# method = "mad"
+# log = true
+# action = "cap"
+#
+# [[clean.impute]]
+# table = "accounts"
+# columns = ["employees", "revenue"]
+# strategy = "median"        # drop | constant (value = "...") | mean | median | mode | knn
+
 # Features: about a hundred are built in (`cible features --list`). Add your own as an SQL
 # expression over the other features, or as an aggregate query over the views accounts,
 # contacts, orders and events (already limited to as_of, account_id = the deduplicated account).

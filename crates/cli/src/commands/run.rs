@@ -9,8 +9,8 @@ use super::FormatArg;
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
 use crate::pipeline::{
-    RunOutcome, print_dedup, print_features, print_ingest, print_quality, print_segments,
-    run_project,
+    RunOutcome, print_checks, print_dedup, print_features, print_imputation, print_ingest,
+    print_quality, print_segments, run_project,
 };
 
 /// Run the project: every stage, from the sources in cible.toml to the workspace.
@@ -50,11 +50,19 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
         out.line("");
         print_ingest(out, table, &outcome.rejects);
     }
+    if !outcome.checks.is_empty() {
+        out.line("");
+        print_checks(out, &outcome.checks, &outcome.checks_table);
+    }
     if !outcome.dedup.is_empty() {
         out.line("");
         for d in &outcome.dedup {
             print_dedup(out, d);
         }
+    }
+    if !outcome.imputation.is_empty() {
+        out.line("");
+        print_imputation(out, &outcome.imputation);
     }
     out.line("");
     print_quality(out, &outcome.quality, &outcome.quality_report);

@@ -4,9 +4,11 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
+use cible_core::schema::TableKind;
 use cible_features::{CustomFeatures, FeatureSummary, FeatureTable, Inputs, compute};
 use cible_store::StagedRun;
 
+use super::impute::imputed_table;
 use crate::error::CliError;
 use crate::output::{Output, count};
 
@@ -15,8 +17,18 @@ pub const FEATURES_TABLE: &str = "features/accounts.parquet";
 /// The catalogue of the features table's columns.
 pub const FEATURES_CATALOG: &str = "features/catalog.json";
 
-/// Computes the features of the run's tables (deduplicated when `deduplicated`) as of `as_of`
-/// and writes them with their catalogue.
+/// The file of the run that the features read for table `kind` before imputation: accounts'
+/// golden records when `deduplicated`, else the loaded table.
+pub fn imputed_from(kind: TableKind, deduplicated: bool) -> String {
+    if deduplicated && kind == TableKind::Accounts {
+        "entities/accounts_golden.csv".into()
+    } else {
+        format!("tables/{kind}.parquet")
+    }
+}
+
+/// Computes the features of the run's tables (deduplicated when `deduplicated`, imputed where
+/// `[[clean.impute]]` says) as of `as_of` and writes them with their catalogue.
 pub fn features_stage(
     run: &mut StagedRun,
     as_of: NaiveDate,
@@ -24,26 +36,28 @@ pub fn features_stage(
     deduplicated: bool,
     out: &Output,
 ) -> Result<FeatureTable, CliError> {
-    let table = |kind: &str| {
-        let path = run.path(&format!("tables/{kind}.parquet"));
+    // The imputed table when there is one, else what imputation would have read.
+    let table = |kind: TableKind| {
+        let imputed = run.path(&imputed_table(kind));
+        let path = if imputed.is_file() {
+            imputed
+        } else {
+            run.path(&imputed_from(kind, deduplicated))
+        };
         path.is_file().then_some(path)
     };
     let entities = |kind: &str| {
         let path = run.path(&format!("entities/{kind}.csv"));
         (deduplicated && path.is_file()).then_some(path)
     };
-    let accounts = if deduplicated {
-        run.path("entities/accounts_golden.csv")
-    } else {
-        run.path("tables/accounts.parquet")
-    };
     let inputs = Inputs {
-        accounts,
+        accounts: table(TableKind::Accounts)
+            .unwrap_or_else(|| run.path(&imputed_from(TableKind::Accounts, deduplicated))),
         account_entities: entities("accounts"),
-        contacts: table("contacts"),
+        contacts: table(TableKind::Contacts),
         contact_entities: entities("contacts"),
-        orders: table("orders"),
-        events: table("events"),
+        orders: table(TableKind::Orders),
+        events: table(TableKind::Events),
     };
     let spinner = out.spinner("features (DataFusion SQL)".into());
     let features = compute(&inputs, as_of, custom)?;

@@ -1,12 +1,15 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
-//! the workspace: ingestion, deduplication of accounts and contacts with a golden record per
-//! entity, the data-quality report, features per account, segmentation of the accounts; later stages (profile,
-//! activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
+//! the workspace: ingestion with the business rules and outlier checks of `[clean]`,
+//! deduplication of accounts and contacts with a golden record per entity, missing-value
+//! imputation, the data-quality report, features per account, segmentation of the accounts;
+//! later stages (profile, activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
 //! needs them as a library.
 
+mod checks;
 mod dedup;
 mod features;
 mod golden;
+mod impute;
 mod ingest;
 mod quality;
 mod segment;
@@ -17,12 +20,14 @@ use cible_clean::normalize::Country;
 use cible_core::project::{Project, resolve_path};
 use cible_core::schema::TableKind;
 use cible_data::{IngestSummary, NamedSource, RejectsWriter};
-use cible_features::{CustomFeatures, FeatureSummary};
+use cible_features::{CheckSummary, CustomFeatures, FeatureSummary};
 use cible_store::{RunRecord, Workspace};
 use serde::Serialize;
 
+pub use checks::print_checks;
 pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
 pub use features::print_features;
+pub use impute::{ImputeSummary, print_imputation};
 pub use ingest::{load_with_progress, print_ingest};
 pub use quality::{QualityReport, print_quality};
 pub use segment::{SegmentSummary, print_segments};
@@ -41,8 +46,14 @@ pub struct RunOutcome {
     pub tables: Vec<IngestSummary>,
     /// The rejects table.
     pub rejects: PathBuf,
+    /// What the business rules and outlier detectors found, per checked table.
+    pub checks: Vec<CheckSummary>,
+    /// Every finding of the checks.
+    pub checks_table: PathBuf,
     /// One summary per deduplicated table.
     pub dedup: Vec<DedupSummary>,
+    /// One summary per imputed table.
+    pub imputation: Vec<ImputeSummary>,
     /// The data-quality report.
     pub quality: QualityReport,
     /// Where it is written.
@@ -87,8 +98,11 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     }));
     run.create_dir("tables")?;
     let mut rejects = RejectsWriter::create(&run.path("rejects.csv"))?;
+    let mut findings = checks::FindingsWriter::create(&run.path(checks::CHECKS_TABLE))?;
     let started = std::time::Instant::now();
+    let mut checking = 0.0;
     let mut tables = Vec::new();
+    let mut checked = Vec::new();
     for kind in TableKind::ALL {
         let sources: Vec<NamedSource> = project
             .sources
@@ -114,20 +128,44 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         for file in &summary.files {
             run.add_input(&file.source, &resolve_path(&project.root, &file.path))?;
         }
-        run.add_output(kind.name(), &relative, Some(summary.rows_loaded))?;
+        let check_started = std::time::Instant::now();
+        let check = checks::check_loaded(
+            &project.file,
+            kind,
+            &run.path(&relative),
+            &summary,
+            &mut findings,
+            &mut rejects,
+            out,
+        )?;
+        checking += check_started.elapsed().as_secs_f64();
+        let rows = check.as_ref().map_or(summary.rows_loaded, |c| c.rows_out);
+        run.add_output(kind.name(), &relative, Some(rows))?;
+        checked.extend(check);
         tables.push(summary);
     }
-    rejects.finish()?;
-    let rejected: u64 = tables
-        .iter()
-        .map(|t| t.rejects_by_reason.values().sum::<u64>())
-        .sum();
-    run.add_output("rejects", "rejects.csv", Some(rejected))?;
+    findings.finish()?;
     run.add_stage(
         "ingest",
-        started.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64() - checking,
         serde_json::to_value(&tables).unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
     );
+    let findings_count: u64 = checked
+        .iter()
+        .map(|c| {
+            c.rules.iter().map(|r| r.rows).sum::<u64>()
+                + c.outliers.iter().map(|o| o.outliers).sum::<u64>()
+        })
+        .sum();
+    run.add_output("checks", checks::CHECKS_TABLE, Some(findings_count))?;
+    if !checked.is_empty() {
+        run.add_stage(
+            "checks",
+            checking,
+            serde_json::to_value(&checked)
+                .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
+        );
+    }
     let mut deduplicated = Vec::new();
     let dedup_settings = &project.file.clean.dedup;
     if dedup_settings.enabled {
@@ -185,6 +223,46 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
         );
     }
+    let mut imputation: Vec<ImputeSummary> = Vec::new();
+    if !project.file.clean.impute.is_empty() {
+        let started = std::time::Instant::now();
+        run.create_dir("clean")?;
+        for kind in TableKind::ALL {
+            let strategies: Vec<_> = project
+                .file
+                .clean
+                .impute
+                .iter()
+                .filter(|m| m.table.parse::<TableKind>().ok() == Some(kind))
+                .collect();
+            if strategies.is_empty() || !tables.iter().any(|t| t.table == kind.name()) {
+                continue;
+            }
+            let summary = impute::impute_table(
+                kind,
+                &run,
+                &features::imputed_from(kind, dedup_settings.enabled),
+                &strategies,
+                &mut rejects,
+                out,
+            )?;
+            run.add_output(
+                &format!("{kind}_imputed"),
+                &summary.output,
+                Some(summary.rows_out),
+            )?;
+            imputation.push(summary);
+        }
+        run.add_stage(
+            "impute",
+            started.elapsed().as_secs_f64(),
+            serde_json::to_value(&imputation)
+                .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
+        );
+    }
+    rejects.finish()?;
+    let rejected = count_rows(&run.path("rejects.csv"))?;
+    run.add_output("rejects", "rejects.csv", Some(rejected))?;
     let started = std::time::Instant::now();
     let mut quality_tables = Vec::with_capacity(tables.len());
     for table in &tables {
@@ -194,6 +272,8 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             table,
             &run.path(&format!("tables/{}.parquet", table.table)),
             deduplicated.map(|d| (golden.as_path(), d)),
+            checked.iter().find(|c| c.table == table.table),
+            imputation.iter().find(|m| m.table == table.table),
         )?);
     }
     let quality = QualityReport {
@@ -253,6 +333,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     }
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
+    let checks_table = run.final_path(checks::CHECKS_TABLE);
     let quality_report = run.final_path(quality::QUALITY_REPORT);
     let record = run.commit()?;
     // The summaries point at the staging folder, which is gone: show the committed paths.
@@ -266,10 +347,33 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         run_dir,
         tables,
         rejects: rejects_path,
+        checks: checked,
+        checks_table,
         dedup: deduplicated,
+        imputation,
         quality,
         quality_report,
         features,
         segments,
     })
+}
+
+/// Rows of a CSV file after its header.
+fn count_rows(path: &std::path::Path) -> Result<u64, CliError> {
+    let mut reader = csv::Reader::from_path(path).map_err(|e| CliError::Io {
+        path: path.display().to_string(),
+        source: std::io::Error::other(e.to_string()),
+    })?;
+    let mut rows = 0;
+    let mut record = csv::ByteRecord::new();
+    while reader
+        .read_byte_record(&mut record)
+        .map_err(|e| CliError::Io {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        })?
+    {
+        rows += 1;
+    }
+    Ok(rows)
 }

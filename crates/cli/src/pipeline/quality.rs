@@ -1,7 +1,7 @@
-//! The data-quality report of a run (`quality.json`): per table, the rows rejected and why, how
-//! complete every column is as loaded and, for deduplicated tables, once duplicates are merged
-//! into golden records; what deduplication merged, with its closest calls explained field by
-//! field.
+//! The data-quality report of a run (`quality.json`): per table, the rows rejected and why,
+//! what every business rule and outlier detector found, how complete every column is as loaded,
+//! once duplicates are merged into golden records and once missing values are imputed; what
+//! deduplication merged, with its closest calls explained field by field.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -10,7 +10,11 @@ use cible_data::{IngestSummary, LINEAGE_COLUMNS, TextTable, read_table};
 use cible_dedup::FieldEvidence;
 use serde::Serialize;
 
+use cible_core::clean::{OutlierAction, RuleAction};
+use cible_features::CheckSummary;
+
 use super::dedup::DedupSummary;
+use super::impute::ImputeSummary;
 use crate::error::CliError;
 use crate::output::{Output, count};
 
@@ -37,10 +41,14 @@ pub struct TableQuality {
     pub rows_rejected: u64,
     /// Rejected rows by reason.
     pub rejects_by_reason: BTreeMap<String, u64>,
+    /// What the business rules and outlier detectors found, for checked tables.
+    pub checks: Option<CheckSummary>,
     /// Every column's completeness, least complete first.
     pub columns: Vec<ColumnQuality>,
     /// What deduplication did, for deduplicated tables.
     pub duplicates: Option<DuplicateQuality>,
+    /// What imputation did, for imputed tables.
+    pub imputation: Option<ImputeSummary>,
 }
 
 /// How complete one column is.
@@ -56,6 +64,10 @@ pub struct ColumnQuality {
     pub missing_after_merge: Option<u64>,
     /// Their share of the golden records.
     pub missing_share_after_merge: Option<f64>,
+    /// Values filled by imputation (imputed columns).
+    pub imputed: Option<u64>,
+    /// Share of the rows still without a value once imputed (imputed columns).
+    pub missing_share_after_imputation: Option<f64>,
 }
 
 /// What deduplication did to a table.
@@ -108,14 +120,39 @@ fn share(part: u64, whole: usize) -> f64 {
     }
 }
 
+/// The columns that checks added to a table: `rule_<name>` and `<column>_outlier` flags.
+fn flag_columns(checks: &CheckSummary) -> Vec<String> {
+    let rules = checks
+        .rules
+        .iter()
+        .filter(|r| r.action == RuleAction::Flag)
+        .map(|r| format!("rule_{}", r.name));
+    let outliers = checks
+        .outliers
+        .iter()
+        .filter(|o| o.action != OutlierAction::Reject)
+        .map(|o| format!("{}_outlier", o.column));
+    rules.chain(outliers).collect()
+}
+
 /// The quality of one table: `loaded` is its Parquet table in the run, `golden` its golden
-/// records when it was deduplicated.
+/// records when it was deduplicated, `checks` and `imputation` what those stages did to it.
 pub fn table_quality(
     summary: &IngestSummary,
     loaded: &Path,
     golden: Option<(&Path, &DedupSummary)>,
+    checks: Option<&CheckSummary>,
+    imputation: Option<&ImputeSummary>,
 ) -> Result<TableQuality, CliError> {
-    let (table, _) = read_table(loaded, None, None, Default::default())?;
+    let (mut table, _) = read_table(loaded, None, None, Default::default())?;
+    let flags = checks.map(flag_columns).unwrap_or_default();
+    let (columns, values): (Vec<String>, Vec<_>) = table
+        .columns
+        .drain(..)
+        .zip(table.values.drain(..))
+        .filter(|(name, _)| !flags.contains(name))
+        .unzip();
+    (table.columns, table.values) = (columns, values);
     let after: Option<(BTreeMap<String, u64>, usize)> = match golden {
         Some((path, _)) => {
             let (golden, _) = read_table(path, None, None, Default::default())?;
@@ -132,11 +169,29 @@ pub fn table_quality(
             let merged = after
                 .as_ref()
                 .and_then(|(m, rows)| Some((*m.get(&column)?, *rows)));
+            let imputed = imputation.and_then(|i| {
+                let filled: u64 = i
+                    .columns
+                    .iter()
+                    .filter(|c| c.column == column)
+                    .map(|c| c.filled)
+                    .sum();
+                let before = merged.map_or(missing, |(m, _)| m);
+                let strategies = i.columns.iter().any(|c| c.column == column);
+                strategies.then(|| {
+                    (
+                        filled,
+                        share(before.saturating_sub(filled), i.rows_out as usize),
+                    )
+                })
+            });
             ColumnQuality {
                 missing_share: share(missing, table.len()),
                 missing,
                 missing_after_merge: merged.map(|(m, _)| m),
                 missing_share_after_merge: merged.map(|(m, rows)| share(m, rows)),
+                imputed: imputed.map(|(filled, _)| filled),
+                missing_share_after_imputation: imputed.map(|(_, after)| after),
                 column,
             }
         })
@@ -148,6 +203,7 @@ pub fn table_quality(
         rows_loaded: summary.rows_loaded,
         rows_rejected: summary.rows_rejected,
         rejects_by_reason: summary.rejects_by_reason.clone(),
+        checks: checks.cloned(),
         columns,
         duplicates: golden.map(|(_, d)| DuplicateQuality {
             records: d.records,
@@ -156,6 +212,7 @@ pub fn table_quality(
             pairs: d.pairs,
             closest_merges: d.closest_merges.clone(),
         }),
+        imputation: imputation.cloned(),
     })
 }
 
