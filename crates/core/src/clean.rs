@@ -105,8 +105,13 @@ pub enum OutlierAction {
 pub struct OutlierConfig {
     /// The table: accounts, contacts, orders or events.
     pub table: String,
-    /// A numeric canonical column of the table.
+    /// A numeric canonical column of the table; with `expression`, the name given to the
+    /// expression's value (letters, digits, `_`; not a column of the table).
     pub column: String,
+    /// A SQL expression over the table's columns whose value is checked instead of a column,
+    /// e.g. `amount / quantity` for the unit price; only flag and reject apply to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
     /// iqr, zscore or mad (default).
     #[serde(default)]
     pub method: OutlierMethodName,
@@ -262,7 +267,39 @@ pub fn check_clean(
     for (i, o) in outliers.iter().enumerate() {
         let key = format!("clean.outliers[{i}]");
         let table = table_of(&key, &o.table)?;
-        column_of(format!("{key}.column"), table, &o.column, true)?;
+        match &o.expression {
+            None => column_of(format!("{key}.column"), table, &o.column, true)?,
+            Some(expression) => {
+                let named = !o.column.is_empty()
+                    && o.column
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !named || table.column(&o.column).is_some() {
+                    return bad(
+                        format!("{key}.column"),
+                        &o.column,
+                        format!(
+                            "expected a name for the expression's value (letters, digits, _), \
+                             not a column of {table}"
+                        ),
+                    );
+                }
+                if expression.trim().is_empty() {
+                    return bad(
+                        format!("{key}.expression"),
+                        expression,
+                        "expected a SQL expression such as `amount / quantity`",
+                    );
+                }
+                if matches!(o.action, OutlierAction::Cap | OutlierAction::Clear) {
+                    return bad(
+                        format!("{key}.action"),
+                        format!("{:?}", o.action).to_lowercase(),
+                        "expected flag or reject: an expression's value cannot be capped or cleared",
+                    );
+                }
+            }
+        }
         if !detectors.insert((table, o.column.as_str())) {
             return bad(
                 format!("{key}.column"),
@@ -387,6 +424,7 @@ mod tests {
         OutlierConfig {
             table: "orders".into(),
             column: column.into(),
+            expression: None,
             method: OutlierMethodName::Mad,
             threshold: None,
             log: true,
@@ -438,6 +476,18 @@ mod tests {
             m.contains("clean.outliers[0].column = \"product\"") && m.contains("amount, quantity"),
             "{m}"
         );
+        let mut unit = outlier("unit_price");
+        unit.expression = Some("amount / quantity".into());
+        let m = message(check_clean(&[], &[unit.clone()], &[]));
+        assert!(
+            m.contains("clean.outliers[0].action") && m.contains("cannot be capped"),
+            "{m}"
+        );
+        unit.action = OutlierAction::Flag;
+        check_clean(&[], &[unit.clone()], &[]).unwrap();
+        unit.column = "amount".into();
+        let m = message(check_clean(&[], &[unit], &[]));
+        assert!(m.contains("not a column of orders"), "{m}");
         let mut o = outlier("amount");
         o.threshold = Some(-1.0);
         let m = message(check_clean(&[], &[o], &[]));

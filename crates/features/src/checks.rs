@@ -212,16 +212,33 @@ pub fn check_table(
     }
     let mut outlier_outcomes = Vec::with_capacity(outliers.len());
     for o in outliers {
-        let index =
-            batch
-                .schema()
-                .index_of(&o.column)
-                .map_err(|_| FeatureError::MissingColumn {
-                    path: path.to_path_buf(),
-                    column: o.column.clone(),
+        let wrong = |reason: String| FeatureError::Outlier {
+            column: o.column.clone(),
+            reason,
+        };
+        // A column's values (rewritten when capped or cleared), or an expression's.
+        let (index, original) = match &o.expression {
+            None => {
+                let index = batch.schema().index_of(&o.column).map_err(|_| {
+                    FeatureError::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: o.column.clone(),
+                    }
                 })?;
-        let original = batch.column(index);
-        let values = cast(original, &DataType::Float64).map_err(FeatureError::arrow(&o.column))?;
+                (Some(index), batch.column(index).clone())
+            }
+            Some(sql) => {
+                let values = evaluate(&ctx, &schema, &batch, sql).map_err(|e| {
+                    wrong(format!(
+                        "{e}\n  expression: {sql}\n  columns of {kind}: {}",
+                        columns_of(&schema)
+                    ))
+                })?;
+                (None, values)
+            }
+        };
+        let values = cast(&original, &DataType::Float64)
+            .map_err(|e| wrong(format!("its values are not numbers: {e}")))?;
         let values = values.as_primitive::<Float64Type>();
         let groups = match &o.by {
             Some(by) => Some(text(by)?),
@@ -247,14 +264,17 @@ pub fn check_table(
                 (Some(by), Some(g)) if found.own_fences(&g[row]) => format!(", {by} {:?}", g[row]),
                 _ => String::new(),
             };
+            let what = match &o.expression {
+                Some(sql) => format!("{} ({sql})", o.column),
+                None => o.column.clone(),
+            };
             let detail = format!(
-                "outlier: {} {side} ({}, threshold {}{}{group})",
-                o.column,
+                "outlier: {what} {side} ({}, threshold {}{}{group})",
                 o.method,
                 found.threshold,
                 if o.log { ", log scale" } else { "" },
             );
-            let shown = array_value_to_string(original, row).unwrap_or_default();
+            let shown = array_value_to_string(&original, row).unwrap_or_default();
             findings.push(finding(row, "outlier", &o.column, shown, action, detail));
             flags[row] = true;
             match o.action {
@@ -264,7 +284,9 @@ pub fn check_table(
                 OutlierAction::Flag => {}
             }
         }
-        if matches!(o.action, OutlierAction::Cap | OutlierAction::Clear) {
+        if let Some(index) = index
+            && matches!(o.action, OutlierAction::Cap | OutlierAction::Clear)
+        {
             let new: ArrayRef = Arc::new(Float64Array::from(changed));
             columns[index] =
                 cast(&new, original.data_type()).map_err(FeatureError::arrow(&o.column))?;
@@ -331,39 +353,13 @@ fn evaluate_rule(
     rule: &RuleConfig,
     kind: TableKind,
 ) -> Result<Vec<bool>> {
-    let wrong = |reason: String| {
-        let available: Vec<&str> = schema
-            .fields()
-            .iter()
-            .map(|f| f.name().as_str())
-            .filter(|n| !n.starts_with('_'))
-            .collect();
-        FeatureError::Rule {
-            name: rule.name.clone(),
-            check: rule.check.clone(),
-            reason,
-            available: format!("{kind}: {}", available.join(", ")),
-        }
+    let wrong = |reason: String| FeatureError::Rule {
+        name: rule.name.clone(),
+        check: rule.check.clone(),
+        reason,
+        available: format!("{kind}: {}", columns_of(schema)),
     };
-    // Functions of the time, such as now(), become constants before the expression runs.
-    let simplifier = ExprSimplifier::new(
-        SimplifyContext::builder()
-            .with_schema(Arc::new(schema.clone()))
-            .with_current_time()
-            .build(),
-    );
-    let expr = ctx
-        .parse_sql_expr(&rule.check, schema)
-        .and_then(|e| simplifier.coerce(e, schema))
-        .and_then(|e| simplifier.simplify(e))
-        .map_err(|e| wrong(e.to_string()))?;
-    let physical = ctx
-        .create_physical_expr(expr, schema)
-        .map_err(|e| wrong(e.to_string()))?;
-    let result = physical
-        .evaluate(batch)
-        .and_then(|v| v.into_array(batch.num_rows()))
-        .map_err(|e| wrong(e.to_string()))?;
+    let result = evaluate(ctx, schema, batch, &rule.check).map_err(wrong)?;
     let Some(result) = result.as_boolean_opt() else {
         return Err(wrong(format!(
             "the check is {}, not true or false",
@@ -373,6 +369,45 @@ fn evaluate_rule(
     Ok((0..result.len())
         .map(|i| result.is_valid(i) && !result.value(i))
         .collect())
+}
+
+/// The table's columns, lineage left out, comma-separated.
+fn columns_of(schema: &DFSchema) -> String {
+    let names: Vec<&str> = schema
+        .fields()
+        .iter()
+        .map(|f| f.name().as_str())
+        .filter(|n| !n.starts_with('_'))
+        .collect();
+    names.join(", ")
+}
+
+/// The value of the SQL expression `sql` on every row of `batch`, or DataFusion's message.
+fn evaluate(
+    ctx: &SessionContext,
+    schema: &DFSchema,
+    batch: &RecordBatch,
+    sql: &str,
+) -> std::result::Result<ArrayRef, String> {
+    // Functions of the time, such as now(), become constants before the expression runs.
+    let simplifier = ExprSimplifier::new(
+        SimplifyContext::builder()
+            .with_schema(Arc::new(schema.clone()))
+            .with_current_time()
+            .build(),
+    );
+    let expr = ctx
+        .parse_sql_expr(sql, schema)
+        .and_then(|e| simplifier.coerce(e, schema))
+        .and_then(|e| simplifier.simplify(e))
+        .map_err(|e| e.to_string())?;
+    let physical = ctx
+        .create_physical_expr(expr, schema)
+        .map_err(|e| e.to_string())?;
+    physical
+        .evaluate(batch)
+        .and_then(|v| v.into_array(batch.num_rows()))
+        .map_err(|e| e.to_string())
 }
 
 /// A value moved to the nearer fence; whole numbers are rounded towards the inside.
@@ -503,6 +538,7 @@ mod tests {
         OutlierConfig {
             table: "accounts".into(),
             column: "employees".into(),
+            expression: None,
             method: OutlierMethodName::Mad,
             threshold: None,
             log: true,
@@ -619,6 +655,40 @@ mod tests {
         );
         let after = read_parquet(&path).unwrap();
         assert!(after.column_by_name("employees").unwrap().is_null(0));
+    }
+
+    #[test]
+    fn an_expression_is_checked_under_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut employees: Vec<Option<i64>> = (0..30).map(|i| Some(10 + i % 6)).collect();
+        employees[4] = Some(9_000);
+        let path = table(dir.path(), &employees, &["A"; 30]);
+        let mut o = outlier(OutlierAction::Flag, None);
+        o.column = "head_count_tenfold".into();
+        o.expression = Some("employees * 10".into());
+        let (summary, findings) = check_table(&path, TableKind::Accounts, &[], &[&o]).unwrap();
+        assert_eq!(summary.outliers[0].outliers, 1);
+        assert_eq!(
+            (findings[0].id.as_str(), findings[0].value.as_str()),
+            ("a4", "90000")
+        );
+        assert!(
+            findings[0]
+                .detail
+                .starts_with("outlier: head_count_tenfold (employees * 10) above "),
+            "{}",
+            findings[0].detail
+        );
+        let after = read_parquet(&path).unwrap();
+        assert!(after.column_by_name("head_count_tenfold_outlier").is_some());
+        o.expression = Some("employes * 10".into());
+        let e = check_table(&path, TableKind::Accounts, &[], &[&o])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("[[clean.outliers]] on `head_count_tenfold`:") && e.contains("employes"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -198,6 +198,7 @@ fn demo_clean() -> CleanSection {
     let outlier = |table: &str, column: &str, threshold, action| OutlierConfig {
         table: table.into(),
         column: column.into(),
+        expression: None,
         method: OutlierMethodName::Mad,
         threshold,
         log: true,
@@ -240,6 +241,13 @@ fn demo_clean() -> CleanSection {
         outliers: vec![
             outlier("accounts", "employees", Some(3.0), OutlierAction::Clear),
             outlier("orders", "quantity", Some(3.0), OutlierAction::Cap),
+            // The unit price, far from its product's usual ones: an amount or a quantity is
+            // wrong (quantities vary too much for the amount alone to tell).
+            OutlierConfig {
+                expression: Some("amount / quantity".into()),
+                by: Some("product".into()),
+                ..outlier("orders", "unit_price", Some(6.0), OutlierAction::Flag)
+            },
         ],
         impute: vec![ImputeConfig {
             table: "accounts".into(),
@@ -261,6 +269,9 @@ const RULE_COLUMNS: &[(&str, &str)] = &[
     ("consent_after_2000", "consent_date"),
     ("employees_not_negative", "employees"),
 ];
+
+/// The columns whose planted outliers each of the demo's expression detectors should find.
+const EXPRESSION_COLUMNS: &[(&str, &[&str])] = &[("unit_price", &["amount", "quantity"])];
 
 /// How the checks of one column compare with the outliers planted in it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -298,8 +309,14 @@ pub fn score_outliers(dir: &Path, outcome: &RunOutcome) -> Result<Vec<OutlierSco
     let mut planted: BTreeMap<String, HashSet<String>> = BTreeMap::new();
     for row in read_csv(&dir.join("truth").join("dirt.csv"))? {
         if &row[3] == "outlier" {
-            let key = format!("{}.{}", &row[0], &row[2]);
-            planted.entry(key).or_default().insert(row[1].to_string());
+            let derived = EXPRESSION_COLUMNS
+                .iter()
+                .filter(|(_, columns)| columns.contains(&&row[2]))
+                .map(|(name, _)| *name);
+            for column in derived.chain(std::iter::once(&row[2])) {
+                let key = format!("{}.{column}", &row[0]);
+                planted.entry(key).or_default().insert(row[1].to_string());
+            }
         }
     }
     let mut checked = BTreeSet::new();
