@@ -44,6 +44,16 @@ pub enum RuleAction {
     Reject,
 }
 
+impl RuleAction {
+    /// The action as written in the project file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Flag => "flag",
+            Self::Reject => "reject",
+        }
+    }
+}
+
 /// A business rule: a SQL predicate every row of a table should satisfy.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -99,6 +109,18 @@ pub enum OutlierAction {
     Reject,
 }
 
+impl OutlierAction {
+    /// The action as written in the project file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Flag => "flag",
+            Self::Cap => "cap",
+            Self::Clear => "clear",
+            Self::Reject => "reject",
+        }
+    }
+}
+
 /// An outlier detector on one numeric column.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +173,18 @@ pub enum ImputeStrategy {
 }
 
 impl ImputeStrategy {
+    /// The strategy as written in the project file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Drop => "drop",
+            Self::Constant => "constant",
+            Self::Mean => "mean",
+            Self::Median => "median",
+            Self::Mode => "mode",
+            Self::Knn => "knn",
+        }
+    }
+
     /// Whether the strategy computes with numbers.
     pub fn is_numeric(self) -> bool {
         matches!(self, Self::Mean | Self::Median | Self::Knn)
@@ -176,6 +210,32 @@ pub struct ImputeConfig {
     /// Numeric columns `knn` measures distances on, standardized; default: `columns`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub using: Vec<String>,
+}
+
+/// A setting of `[clean]` that applies to one table.
+pub trait OnTable {
+    /// The table's name as written.
+    fn table(&self) -> &str;
+}
+
+macro_rules! on_table {
+    ($($t:ty),*) => {$(
+        impl OnTable for $t {
+            fn table(&self) -> &str {
+                &self.table
+            }
+        }
+    )*};
+}
+
+on_table!(RuleConfig, OutlierConfig, ImputeConfig);
+
+/// The settings of `items` that apply to table `kind`, in order.
+pub fn for_table<T: OnTable>(items: &[T], kind: TableKind) -> Vec<&T> {
+    items
+        .iter()
+        .filter(|i| TableKind::from_str(i.table()).ok() == Some(kind))
+        .collect()
 }
 
 fn default_neighbours() -> usize {
@@ -294,7 +354,7 @@ pub fn check_clean(
                 if matches!(o.action, OutlierAction::Cap | OutlierAction::Clear) {
                     return bad(
                         format!("{key}.action"),
-                        format!("{:?}", o.action).to_lowercase(),
+                        o.action.as_str(),
                         "expected flag or reject: an expression's value cannot be capped or cleared",
                     );
                 }

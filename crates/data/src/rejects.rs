@@ -142,6 +142,7 @@ pub(crate) fn excerpt(value: &str) -> String {
 pub struct RejectsWriter {
     path: PathBuf,
     out: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    written: u64,
 }
 
 impl RejectsWriter {
@@ -154,7 +155,13 @@ impl RejectsWriter {
         Ok(Self {
             path: path.to_path_buf(),
             out,
+            written: 0,
         })
+    }
+
+    /// Rejects written so far.
+    pub fn written(&self) -> u64 {
+        self.written
     }
 
     /// Appends rejects.
@@ -166,6 +173,7 @@ impl RejectsWriter {
                 .write_record([file.as_str(), &line, &r.column, &r.value, &r.message()])
                 .map_err(|e| csv_write_error(&self.path, e))?;
         }
+        self.written += rejects.len() as u64;
         Ok(())
     }
 

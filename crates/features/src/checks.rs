@@ -92,6 +92,8 @@ pub struct CheckSummary {
     pub rules: Vec<RuleOutcome>,
     /// One entry per detector, in project order.
     pub outliers: Vec<OutlierOutcome>,
+    /// The flag columns added to the table (`rule_<name>`, `<column>_outlier`).
+    pub flag_columns: Vec<String>,
 }
 
 /// One row that failed one check.
@@ -179,10 +181,7 @@ pub fn check_table(
         .map_err(FeatureError::sql("the table's schema"))?;
     for rule in rules {
         let broken = evaluate_rule(&ctx, &schema, &batch, rule, kind)?;
-        let action = match rule.action {
-            RuleAction::Flag => "flag",
-            RuleAction::Reject => "reject",
-        };
+        let action = rule.action.as_str();
         let detail = format!("breaks rule {}: {}", rule.name, rule.check.trim());
         for (row, _) in broken.iter().enumerate().filter(|(_, b)| **b) {
             findings.push(finding(
@@ -245,12 +244,7 @@ pub fn check_table(
             None => None,
         };
         let found = detect(values, groups.as_deref(), o)?;
-        let action = match o.action {
-            OutlierAction::Flag => "flag",
-            OutlierAction::Cap => "cap",
-            OutlierAction::Clear => "clear",
-            OutlierAction::Reject => "reject",
-        };
+        let action = o.action.as_str();
         let mut flags = vec![false; rows];
         let mut changed: Vec<Option<f64>> = values.iter().collect();
         for &(row, fences) in &found.outliers {
@@ -318,7 +312,7 @@ pub fn check_table(
     let keep = BooleanArray::from(reject.iter().map(|r| !r).collect::<Vec<_>>());
     let kept =
         filter_record_batch(&checked, &keep).map_err(FeatureError::arrow("the checked table"))?;
-    write_batches(path, schema, std::slice::from_ref(&kept))?;
+    write_batches(path, schema.clone(), std::slice::from_ref(&kept))?;
     findings.sort_by_key(|f| (f.file.clone(), f.line));
     let summary = CheckSummary {
         table: kind.name().into(),
@@ -326,6 +320,10 @@ pub fn check_table(
         rows_out: kept.num_rows() as u64,
         rules: rule_outcomes,
         outliers: outlier_outcomes,
+        flag_columns: schema.fields()[batch.num_columns()..]
+            .iter()
+            .map(|f| f.name().clone())
+            .collect(),
     };
     Ok((summary, findings))
 }

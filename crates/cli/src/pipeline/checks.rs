@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use cible_core::clean::for_table;
 use cible_core::project::ProjectFile;
 use cible_core::schema::TableKind;
 use cible_data::{IngestSummary, Reject, RejectReason, RejectsWriter};
@@ -80,19 +81,8 @@ pub fn check_loaded(
     rejects: &mut RejectsWriter,
     out: &Output,
 ) -> Result<Option<CheckSummary>, CliError> {
-    let is_kind = |t: &str| t.parse::<TableKind>().ok() == Some(kind);
-    let rules: Vec<_> = project
-        .clean
-        .rules
-        .iter()
-        .filter(|r| is_kind(&r.table))
-        .collect();
-    let outliers: Vec<_> = project
-        .clean
-        .outliers
-        .iter()
-        .filter(|o| is_kind(&o.table))
-        .collect();
+    let rules = for_table(&project.clean.rules, kind);
+    let outliers = for_table(&project.clean.outliers, kind);
     if rules.is_empty() && outliers.is_empty() {
         return Ok(None);
     }
@@ -146,7 +136,7 @@ pub fn print_checks(out: &Output, checks: &[CheckSummary], path: &Path) {
                 c.table,
                 r.name,
                 count(r.rows),
-                format!("{:?}", r.action).to_lowercase(),
+                r.action.as_str(),
                 r.check
             ));
         }
@@ -173,7 +163,7 @@ pub fn print_checks(out: &Output, checks: &[CheckSummary], path: &Path) {
                 o.column,
                 count(o.outliers),
                 count(o.values),
-                format!("{:?}", o.action).to_lowercase(),
+                o.action.as_str(),
                 o.method,
                 if o.log { " (log)" } else { "" },
             ));

@@ -313,7 +313,7 @@ pub fn print_imputation(out: &Output, summaries: &[ImputeSummary]) {
             .columns
             .iter()
             .map(|c| {
-                let strategy = format!("{:?}", c.strategy).to_lowercase();
+                let strategy = c.strategy.as_str();
                 match &c.value {
                     Some(v) => format!(
                         "{} {} of {} ({strategy} {v})",

@@ -17,6 +17,7 @@ mod segment;
 use std::path::PathBuf;
 
 use cible_clean::normalize::Country;
+use cible_core::clean::for_table;
 use cible_core::project::{Project, resolve_path};
 use cible_core::schema::TableKind;
 use cible_data::{IngestSummary, NamedSource, RejectsWriter};
@@ -228,13 +229,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         let started = std::time::Instant::now();
         run.create_dir("clean")?;
         for kind in TableKind::ALL {
-            let strategies: Vec<_> = project
-                .file
-                .clean
-                .impute
-                .iter()
-                .filter(|m| m.table.parse::<TableKind>().ok() == Some(kind))
-                .collect();
+            let strategies = for_table(&project.file.clean.impute, kind);
             if strategies.is_empty() || !tables.iter().any(|t| t.table == kind.name()) {
                 continue;
             }
@@ -260,8 +255,8 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
         );
     }
+    let rejected = rejects.written();
     rejects.finish()?;
-    let rejected = count_rows(&run.path("rejects.csv"))?;
     run.add_output("rejects", "rejects.csv", Some(rejected))?;
     let started = std::time::Instant::now();
     let mut quality_tables = Vec::with_capacity(tables.len());
@@ -356,24 +351,4 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         features,
         segments,
     })
-}
-
-/// Rows of a CSV file after its header.
-fn count_rows(path: &std::path::Path) -> Result<u64, CliError> {
-    let mut reader = csv::Reader::from_path(path).map_err(|e| CliError::Io {
-        path: path.display().to_string(),
-        source: std::io::Error::other(e.to_string()),
-    })?;
-    let mut rows = 0;
-    let mut record = csv::ByteRecord::new();
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(|e| CliError::Io {
-            path: path.display().to_string(),
-            source: std::io::Error::other(e.to_string()),
-        })?
-    {
-        rows += 1;
-    }
-    Ok(rows)
 }

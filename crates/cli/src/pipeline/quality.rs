@@ -10,7 +10,6 @@ use cible_data::{IngestSummary, LINEAGE_COLUMNS, TextTable, read_table};
 use cible_dedup::FieldEvidence;
 use serde::Serialize;
 
-use cible_core::clean::{OutlierAction, RuleAction};
 use cible_features::CheckSummary;
 
 use super::dedup::DedupSummary;
@@ -120,21 +119,6 @@ fn share(part: u64, whole: usize) -> f64 {
     }
 }
 
-/// The columns that checks added to a table: `rule_<name>` and `<column>_outlier` flags.
-fn flag_columns(checks: &CheckSummary) -> Vec<String> {
-    let rules = checks
-        .rules
-        .iter()
-        .filter(|r| r.action == RuleAction::Flag)
-        .map(|r| format!("rule_{}", r.name));
-    let outliers = checks
-        .outliers
-        .iter()
-        .filter(|o| o.action != OutlierAction::Reject)
-        .map(|o| format!("{}_outlier", o.column));
-    rules.chain(outliers).collect()
-}
-
 /// The quality of one table: `loaded` is its Parquet table in the run, `golden` its golden
 /// records when it was deduplicated, `checks` and `imputation` what those stages did to it.
 pub fn table_quality(
@@ -145,7 +129,9 @@ pub fn table_quality(
     imputation: Option<&ImputeSummary>,
 ) -> Result<TableQuality, CliError> {
     let (mut table, _) = read_table(loaded, None, None, Default::default())?;
-    let flags = checks.map(flag_columns).unwrap_or_default();
+    let flags = checks
+        .map(|c| c.flag_columns.as_slice())
+        .unwrap_or_default();
     let (columns, values): (Vec<String>, Vec<_>) = table
         .columns
         .drain(..)
