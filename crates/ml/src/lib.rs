@@ -182,6 +182,7 @@ mod outliers;
 mod pca;
 mod scale;
 mod select_k;
+mod simd;
 mod stability;
 #[cfg(test)]
 mod test_support;

@@ -5,8 +5,9 @@
 use rayon::prelude::*;
 
 use super::Data;
-use super::lloyd::{GROUP, Sums, inertia, update_centers};
+use super::lloyd::{AddRows, GROUP, Sums, inertia, update_centers};
 use crate::matrix::{Float, squared_distance};
+use crate::simd;
 
 #[inline]
 fn dist<F: Float>(a: &[F], b: &[F]) -> F {
@@ -144,9 +145,15 @@ fn iterate<F: Float>(
                     *label_out = label;
                     *up = upper_bound;
                 }
-                if update {
-                    sums.add_row(label, row, data.w[i]);
-                }
+            }
+            if update {
+                let (start, end) = (g * GROUP, g * GROUP + labels.len());
+                simd::run(AddRows {
+                    sums: &mut sums,
+                    x: &data.x[start * d..end * d],
+                    w: &data.w[start..end],
+                    labels,
+                });
             }
             sums
         })

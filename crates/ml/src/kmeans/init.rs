@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use super::Data;
 use super::lloyd::{GROUP, LANES};
 use crate::matrix::{Float, squared_distance};
+use crate::simd::{self, Kernel, mul_add};
 
 /// The row where the running sum of `w[i] · dist[i]` first reaches `target` (numpy's
 /// `searchsorted(cumsum(...), target)`), found through the per-group sums `group_sums`.
@@ -147,31 +148,81 @@ fn candidate_pass<F: Float>(
     per_group
         .into_par_iter()
         .enumerate()
-        .map(|(g, mut windows)| {
+        .map(|(g, windows)| {
             let start = g * GROUP;
-            let mut pots = vec![0.0; trials];
-            for r in 0..windows[0].len() {
-                let i = start + r;
-                let row = data.row(i);
-                for (b, cols) in lanes.chunks_exact(d).enumerate() {
-                    let mut acc = [F::ZERO; LANES];
-                    for (&v, c) in row.iter().zip(cols) {
-                        for l in 0..LANES {
-                            let diff = v - c[l];
-                            acc[l] += diff * diff;
-                        }
-                    }
-                    for (l, &a) in acc.iter().enumerate().take(trials - b * LANES) {
-                        let t = b * LANES + l;
-                        let v = closest[i].min(a.to_f64());
-                        windows[t][r] = v;
-                        pots[t] += data.w[i] * v;
-                    }
-                }
-            }
-            pots
+            let end = start + windows[0].len();
+            simd::run(CandidateGroup {
+                lanes: &lanes,
+                x: &data.x[start * d..end * d],
+                w: &data.w[start..end],
+                closest: &closest[start..end],
+                windows,
+            })
         })
         .collect()
+}
+
+/// One group of rows in [`candidate_pass`]: writes each candidate's distances into its window
+/// and returns each candidate's weighted potential over the group.
+struct CandidateGroup<'a, F> {
+    /// The candidates in blocks of [`LANES`], feature by feature.
+    lanes: &'a [[F; LANES]],
+    /// The group's rows, row-major.
+    x: &'a [F],
+    w: &'a [f64],
+    closest: &'a [f64],
+    /// One window of the group's rows per candidate.
+    windows: Vec<&'a mut [f64]>,
+}
+
+impl<F: Float> Kernel for CandidateGroup<'_, F> {
+    type Output = Vec<f64>;
+
+    #[inline(always)]
+    fn run<const FMA: bool>(self) -> Vec<f64> {
+        let CandidateGroup {
+            lanes,
+            x,
+            w,
+            closest,
+            mut windows,
+        } = self;
+        let trials = windows.len();
+        let d = x.len() / w.len();
+        let mut pots = vec![0.0; trials];
+        for (r, row) in x.chunks_exact(d).enumerate() {
+            for (b, cols) in lanes.chunks_exact(d).enumerate() {
+                // Two accumulators (even and odd features) halve the chain of dependent
+                // multiply–adds.
+                let mut even = [F::ZERO; LANES];
+                let mut odd = [F::ZERO; LANES];
+                let mut values = row.chunks_exact(2);
+                let mut centres = cols.chunks_exact(2);
+                for (v, c) in (&mut values).zip(&mut centres) {
+                    for l in 0..LANES {
+                        let (d0, d1) = (v[0] - c[0][l], v[1] - c[1][l]);
+                        even[l] = mul_add::<F, FMA>(d0, d0, even[l]);
+                        odd[l] = mul_add::<F, FMA>(d1, d1, odd[l]);
+                    }
+                }
+                if let (Some(&v), Some(c)) =
+                    (values.remainder().first(), centres.remainder().first())
+                {
+                    for l in 0..LANES {
+                        let d0 = v - c[l];
+                        even[l] = mul_add::<F, FMA>(d0, d0, even[l]);
+                    }
+                }
+                for l in 0..LANES.min(trials - b * LANES) {
+                    let t = b * LANES + l;
+                    let v = closest[r].min((even[l] + odd[l]).to_f64());
+                    windows[t][r] = v;
+                    pots[t] += w[r] * v;
+                }
+            }
+        }
+        pots
+    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,17 @@
 //! Lloyd iterations: blocked nearest-centroid assignment and weighted centroid update.
 //!
 //! Rows are processed in groups of [`GROUP`] rows in parallel; each group's partial sums are
-//! combined in group order, so results do not depend on the number of threads.
+//! combined in group order, so results do not depend on the number of threads. Within a group,
+//! [`ROWS`] rows at a time are compared with [`LANES`] centroids at a time (the distances sit in
+//! registers), and the rows are added to their cluster's sums in the data's precision for
+//! [`SUB`] rows at a time, then in `f64`: the kernel is compiled for AVX2 and FMA where the
+//! processor has them (see [`crate::simd`]).
 
 use rayon::prelude::*;
 
 use super::Data;
 use crate::matrix::{Float, squared_distance};
+use crate::simd::{self, Kernel, mul_add};
 
 /// Rows per unit of parallel work and per partial sum.
 pub(crate) const GROUP: usize = 4096;
@@ -27,14 +32,6 @@ impl Sums {
             sums: vec![0.0; k * d],
             weights: vec![0.0; k],
             changed: 0,
-        }
-    }
-
-    pub(super) fn add_row<F: Float>(&mut self, label: usize, row: &[F], w: f64) {
-        let d = row.len();
-        self.weights[label] += w;
-        for (s, &v) in self.sums[label * d..(label + 1) * d].iter_mut().zip(row) {
-            *s += v.to_f64() * w;
         }
     }
 
@@ -68,6 +65,12 @@ impl Sums {
 
 /// Centroids per lane block of the assignment kernel.
 pub(super) const LANES: usize = 8;
+/// Rows compared with the centroids together, so that the processor works on several
+/// independent chains of multiply–adds at once.
+const ROWS: usize = 4;
+/// Rows whose contributions to the cluster sums are added in the data's precision before the
+/// partial sums are added to the group's `f64` sums.
+const SUB: usize = 256;
 
 /// Centroids laid out for the assignment kernel: in blocks of [`LANES`] centroids, feature by
 /// feature (`[block][feature][lane]`), padded with zero centroids of infinite norm that are
@@ -98,31 +101,146 @@ impl<F: Float> Prepared<F> {
     /// `‖c‖² − 2 x·c` as scikit-learn does. Each dot product is summed in feature order.
     #[inline]
     pub(super) fn nearest(&self, row: &[F]) -> usize {
+        self.nearest_rows::<1, false>([row])[0]
+    }
+
+    /// [`Prepared::nearest`] for `R` rows of `d` values together.
+    #[inline(always)]
+    fn nearest_rows<const R: usize, const FMA: bool>(&self, rows: [&[F]; R]) -> [usize; R] {
+        let d = self.d;
         let two = F::from_f64(2.0);
-        let mut best = 0;
-        let mut best_d = F::INFINITY;
-        for (b, (cols, norms)) in self
-            .blocks
-            .chunks_exact(self.d)
-            .zip(&self.norms)
-            .enumerate()
-        {
+        let mut best = [0; R];
+        let mut best_d = [F::INFINITY; R];
+        for (b, (cols, norms)) in self.blocks.chunks_exact(d).zip(&self.norms).enumerate() {
             // Fixed-size lanes: the accumulators stay in registers and the loop vectorises.
-            let mut acc = [F::ZERO; LANES];
-            for (&v, c) in row.iter().zip(cols) {
+            let mut acc = [[F::ZERO; LANES]; R];
+            for r in 0..R {
+                // Two accumulators (even and odd features) halve the chain of dependent
+                // multiply–adds; their sum is added last.
+                let mut even = [F::ZERO; LANES];
+                let mut odd = [F::ZERO; LANES];
+                let mut values = rows[r].chunks_exact(2);
+                let mut centroids = cols.chunks_exact(2);
+                for (v, c) in (&mut values).zip(&mut centroids) {
+                    for l in 0..LANES {
+                        even[l] = mul_add::<F, FMA>(v[0], c[0][l], even[l]);
+                        odd[l] = mul_add::<F, FMA>(v[1], c[1][l], odd[l]);
+                    }
+                }
+                if let (Some(&v), Some(c)) =
+                    (values.remainder().first(), centroids.remainder().first())
+                {
+                    for l in 0..LANES {
+                        even[l] = mul_add::<F, FMA>(v, c[l], even[l]);
+                    }
+                }
                 for l in 0..LANES {
-                    acc[l] += v * c[l];
+                    acc[r][l] = even[l] + odd[l];
                 }
             }
-            for l in 0..LANES {
-                let dist = norms[l] - two * acc[l];
-                if dist < best_d {
-                    best_d = dist;
-                    best = b * LANES + l;
+            for r in 0..R {
+                for l in 0..LANES {
+                    let dist = norms[l] - two * acc[r][l];
+                    if dist < best_d[r] {
+                        best_d[r] = dist;
+                        best[r] = b * LANES + l;
+                    }
                 }
             }
         }
         best
+    }
+}
+
+/// One group's assignment: labels written, the number changed returned, and with `sums` the
+/// rows' weighted sums added to them.
+struct AssignGroup<'a, F> {
+    prepared: &'a Prepared<F>,
+    /// The group's rows, row-major.
+    x: &'a [F],
+    /// Their weights.
+    w: &'a [f64],
+    labels: &'a mut [usize],
+    sums: Option<&'a mut Sums>,
+}
+
+impl<F: Float> Kernel for AssignGroup<'_, F> {
+    type Output = usize;
+
+    #[inline(always)]
+    fn run<const FMA: bool>(self) -> usize {
+        let AssignGroup {
+            prepared,
+            x,
+            w,
+            labels,
+            sums,
+        } = self;
+        let d = prepared.d;
+        let mut changed = 0;
+        let done = labels.len() - labels.len() % ROWS;
+        for (q, out) in labels[..done].chunks_exact_mut(ROWS).enumerate() {
+            let first = q * ROWS;
+            let rows: [&[F]; ROWS] =
+                std::array::from_fn(|r| &x[(first + r) * d..(first + r + 1) * d]);
+            let best = prepared.nearest_rows::<ROWS, FMA>(rows);
+            for (label, &b) in out.iter_mut().zip(&best) {
+                changed += usize::from(*label != b);
+                *label = b;
+            }
+        }
+        for i in done..labels.len() {
+            let [b] = prepared.nearest_rows::<1, FMA>([&x[i * d..(i + 1) * d]]);
+            changed += usize::from(labels[i] != b);
+            labels[i] = b;
+        }
+        if let Some(sums) = sums {
+            add_rows::<F, FMA>(sums, x, w, labels);
+        }
+        changed
+    }
+}
+
+/// Adds the rows `x` (row-major, weights `w`) to the sums of their clusters `labels`: in the
+/// data's precision for [`SUB`] rows at a time, then in `f64`.
+#[inline(always)]
+fn add_rows<F: Float, const FMA: bool>(sums: &mut Sums, x: &[F], w: &[f64], labels: &[usize]) {
+    let d = x.len() / labels.len().max(1);
+    let k = sums.weights.len();
+    let mut local = vec![F::ZERO; k * d];
+    for ((x, w), labels) in x.chunks(SUB * d).zip(w.chunks(SUB)).zip(labels.chunks(SUB)) {
+        for ((row, &weight), &label) in x.chunks_exact(d).zip(w).zip(labels) {
+            sums.weights[label] += weight;
+            let wf = F::from_f64(weight);
+            for (s, &v) in local[label * d..(label + 1) * d].iter_mut().zip(row) {
+                *s = mul_add::<F, FMA>(wf, v, *s);
+            }
+        }
+        for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
+            *total += part.to_f64();
+            *part = F::ZERO;
+        }
+    }
+}
+
+/// [`add_rows`] as a kernel, for the Elkan iterations.
+pub(super) struct AddRows<'a, F> {
+    /// The sums to add to.
+    pub sums: &'a mut Sums,
+    /// Rows, row-major.
+    pub x: &'a [F],
+    /// Their weights.
+    pub w: &'a [f64],
+    /// Their clusters.
+    pub labels: &'a [usize],
+}
+
+impl<F: Float> Kernel for AddRows<'_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<const FMA: bool>(self) {
+        add_rows::<F, FMA>(self.sums, self.x, self.w, self.labels);
     }
 }
 
@@ -140,23 +258,19 @@ pub(super) fn assign<F: Float>(
         .par_chunks_mut(GROUP)
         .enumerate()
         .map(|(g, labels)| {
-            let start = g * GROUP;
+            let (start, end) = (g * GROUP, g * GROUP + labels.len());
             let mut sums = if update {
                 Sums::zeros(k, d)
             } else {
                 Sums::zeros(0, 0)
             };
-            for (r, label) in labels.iter_mut().enumerate() {
-                let row = data.row(start + r);
-                let best = prepared.nearest(row);
-                if *label != best {
-                    sums.changed += 1;
-                    *label = best;
-                }
-                if update {
-                    sums.add_row(best, row, data.w[start + r]);
-                }
-            }
+            sums.changed = simd::run(AssignGroup {
+                prepared: &prepared,
+                x: &data.x[start * d..end * d],
+                w: &data.w[start..end],
+                labels,
+                sums: update.then_some(&mut sums),
+            });
             sums
         })
         .collect();
