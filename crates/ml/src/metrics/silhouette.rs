@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::{Encoded, check_label_count, encode};
 use crate::error::{Error, Result};
 use crate::matrix::{Float, Matrix};
+use crate::simd::{self, Kernel, mul_add};
 
 /// Rows whose per-cluster distance sums are accumulated together (memory: `ROW_BLOCK × k`).
 const ROW_BLOCK: usize = 32;
@@ -209,57 +210,178 @@ fn mean(values: &[f64]) -> f64 {
 
 /// Rows of the other side whose distances to one row are computed together.
 const LANES: usize = 8;
+/// Rows of the own side whose distances are computed together, so that each value of the
+/// other side loaded from memory serves them all.
+const ROWS: usize = 4;
+
+/// The rows as the other side of every distance: sorted by cluster and each cluster padded to
+/// whole blocks of [`LANES`] rows (padding rows count 0), in blocks feature by feature
+/// (`[block][feature][lane]`), centred on the column means, with their squared norms.
+struct Columns {
+    lanes: Vec<[f64; LANES]>,
+    norms: Vec<[f64; LANES]>,
+    /// 1 for a real row, 0 for padding.
+    mask: Vec<[f64; LANES]>,
+    /// The cluster of every block.
+    code: Vec<usize>,
+    /// The block and lane of every row.
+    slot: Vec<(usize, usize)>,
+}
 
 /// The silhouette of every row, given labels coded `0..counts.len()`.
+///
+/// Distances are computed as scikit-learn does, `√max(0, ‖a‖² + ‖b‖² − 2 a·b)` (on data centred
+/// on its column means, which keeps the cancellation small), with the distance from a row to
+/// itself set to 0; rows sorted by cluster make every block of the other side one cluster's, so
+/// that the sums per cluster are plain vector additions.
 fn samples<F: Float>(x: &Matrix<F>, codes: &[usize], counts: &[usize]) -> Vec<f64> {
     let (n, d) = (x.rows(), x.cols());
     let k = counts.len();
-    // The rows in blocks of LANES, feature by feature (`[block][feature][lane]`), in f64, so
-    // that the distances from one row to LANES rows are computed together in fixed-size lanes.
-    // Each distance is still summed in feature order.
-    let n_blocks = n.div_ceil(LANES);
-    let mut lanes = vec![[0.0f64; LANES]; n_blocks * d];
-    for (j, row) in x.iter_rows().enumerate() {
-        for (f, v) in row.iter().enumerate() {
-            lanes[(j / LANES) * d + f][j % LANES] = v.to_f64();
-        }
+    let mut means = vec![0.0f64; d];
+    for row in x.iter_rows() {
+        means
+            .iter_mut()
+            .zip(row)
+            .for_each(|(m, v)| *m += v.to_f64());
     }
-    let blocks_per_tile = COL_TILE / LANES;
+    means.iter_mut().for_each(|m| *m /= n as f64);
+    let centred: Vec<f64> = x
+        .iter_rows()
+        .flat_map(|row| row.iter().zip(&means).map(|(v, m)| v.to_f64() - m))
+        .collect();
+    let row_norms: Vec<f64> = centred
+        .chunks_exact(d.max(1))
+        .map(|r| r.iter().map(|v| v * v).sum())
+        .collect();
+
+    // Each cluster's first block.
+    let mut first_block = Vec::with_capacity(k);
+    let mut n_blocks = 0;
+    for &c in counts {
+        first_block.push(n_blocks);
+        n_blocks += c.div_ceil(LANES);
+    }
+    let mut cols = Columns {
+        lanes: vec![[0.0; LANES]; n_blocks * d],
+        norms: vec![[0.0; LANES]; n_blocks],
+        mask: vec![[0.0; LANES]; n_blocks],
+        code: vec![0; n_blocks],
+        slot: vec![(0, 0); n],
+    };
+    let mut filled = vec![0usize; k];
+    for (j, &c) in codes.iter().enumerate() {
+        let (block, lane) = (first_block[c] + filled[c] / LANES, filled[c] % LANES);
+        filled[c] += 1;
+        for (f, &v) in centred[j * d..(j + 1) * d].iter().enumerate() {
+            cols.lanes[block * d + f][lane] = v;
+        }
+        cols.norms[block][lane] = row_norms[j];
+        cols.mask[block][lane] = 1.0;
+        cols.code[block] = c;
+        cols.slot[j] = (block, lane);
+    }
+
     let mut out = vec![0.0; n];
     out.par_chunks_mut(ROW_BLOCK)
         .enumerate()
         .for_each(|(block, out)| {
             let start = block * ROW_BLOCK;
-            // sums[r * k + c]: sum of distances from row start + r to the rows labelled c.
-            let mut sums = vec![0.0f64; out.len() * k];
-            let mut xi = vec![0.0f64; d];
-            for tile in (0..n_blocks).step_by(blocks_per_tile) {
-                let tile_end = (tile + blocks_per_tile).min(n_blocks);
-                for (r, row_sums) in sums.chunks_exact_mut(k).enumerate() {
-                    for (a, v) in xi.iter_mut().zip(x.row(start + r)) {
-                        *a = v.to_f64();
-                    }
-                    for b in tile..tile_end {
-                        let mut acc = [0.0f64; LANES];
-                        for (&v, c) in xi.iter().zip(&lanes[b * d..(b + 1) * d]) {
-                            for l in 0..LANES {
-                                let diff = v - c[l];
-                                acc[l] += diff * diff;
-                            }
-                        }
-                        let first = b * LANES;
-                        let valid = LANES.min(n - first);
-                        for (l, &a) in acc.iter().enumerate().take(valid) {
-                            row_sums[codes[first + l]] += a.sqrt();
-                        }
-                    }
-                }
-            }
+            let end = start + out.len();
+            let sums = simd::run(ClusterSums {
+                cols: &cols,
+                x: &centred[start * d..end * d],
+                norms: &row_norms[start..end],
+                slots: &cols.slot[start..end],
+                d,
+                k,
+            });
             for (r, (s, row_sums)) in out.iter_mut().zip(sums.chunks_exact(k)).enumerate() {
                 *s = sample_value(codes[start + r], row_sums, counts);
             }
         });
     out
+}
+
+/// For a block of rows, the sum of the distances from each row to the rows of every cluster
+/// (`rows × k`, row by row).
+struct ClusterSums<'a> {
+    cols: &'a Columns,
+    /// The block's rows, centred, row-major.
+    x: &'a [f64],
+    /// Their squared norms.
+    norms: &'a [f64],
+    /// Where each of them sits among the columns (its distance to itself counts 0).
+    slots: &'a [(usize, usize)],
+    d: usize,
+    k: usize,
+}
+
+impl ClusterSums<'_> {
+    /// Adds the distances from rows `first..first + R` to the columns' blocks `blocks` into
+    /// `acc` (per row and cluster, per lane).
+    #[inline(always)]
+    fn tile<const R: usize, const FMA: bool>(
+        &self,
+        first: usize,
+        blocks: std::ops::Range<usize>,
+        acc: &mut [[f64; LANES]],
+    ) {
+        let (d, k) = (self.d, self.k);
+        let rows: [&[f64]; R] =
+            std::array::from_fn(|r| &self.x[(first + r) * d..(first + r + 1) * d]);
+        for b in blocks {
+            let cols = &self.cols.lanes[b * d..(b + 1) * d];
+            let mut dot = [[0.0f64; LANES]; R];
+            for (f, c) in cols.iter().enumerate() {
+                for r in 0..R {
+                    let v = rows[r][f];
+                    for l in 0..LANES {
+                        dot[r][l] = mul_add::<f64, FMA>(v, c[l], dot[r][l]);
+                    }
+                }
+            }
+            let (norms, mask, code) = (&self.cols.norms[b], &self.cols.mask[b], self.cols.code[b]);
+            for r in 0..R {
+                let ni = self.norms[first + r];
+                let mut dist = [0.0f64; LANES];
+                for l in 0..LANES {
+                    let sq = mul_add::<f64, FMA>(-2.0, dot[r][l], ni + norms[l]);
+                    dist[l] = sq.max(0.0).sqrt() * mask[l];
+                }
+                let (own_block, own_lane) = self.slots[first + r];
+                if own_block == b {
+                    dist[own_lane] = 0.0;
+                }
+                let sums = &mut acc[(first + r) * k + code];
+                for l in 0..LANES {
+                    sums[l] += dist[l];
+                }
+            }
+        }
+    }
+}
+
+impl Kernel for ClusterSums<'_> {
+    type Output = Vec<f64>;
+
+    #[inline(always)]
+    fn run<const FMA: bool>(self) -> Vec<f64> {
+        let (rows, k) = (self.norms.len(), self.k);
+        let mut acc = vec![[0.0f64; LANES]; rows * k];
+        let n_blocks = self.cols.norms.len();
+        let tile_blocks = (COL_TILE / LANES).max(1);
+        for tile in (0..n_blocks).step_by(tile_blocks) {
+            let blocks = tile..(tile + tile_blocks).min(n_blocks);
+            let grouped = rows - rows % ROWS;
+            for first in (0..grouped).step_by(ROWS) {
+                self.tile::<ROWS, FMA>(first, blocks.clone(), &mut acc);
+            }
+            for first in grouped..rows {
+                self.tile::<1, FMA>(first, blocks.clone(), &mut acc);
+            }
+        }
+        acc.iter().map(|lanes| lanes.iter().sum::<f64>()).collect()
+    }
 }
 
 #[cfg(test)]
