@@ -13,7 +13,7 @@
 //! Workloads and their options (defaults in brackets):
 //!
 //! - `kmeans`: `--k` [8] `--n-init` [1] `--max-iter` [300] `--tol` [1e-4] `--seed` [0]
-//!   `--algorithm lloyd|elkan` [lloyd]; whole fit, k-means++ included.
+//!   `--algorithm lloyd|elkan|hamerly` [lloyd]; whole fit, k-means++ included.
 //! - `kmeans-iter`: as `kmeans` from the centroids in `--init FILE` (a data file, k rows);
 //!   with `--tol 0`, the difference between fits of two `--max-iter` values, divided by the
 //!   difference in iterations, is the cost of one iteration without a fit's fixed costs.

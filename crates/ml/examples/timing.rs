@@ -5,7 +5,7 @@
 //! cargo run --release -p cible-ml --example timing -- [rows] [cols] [k]     (default 1000000 16 8)
 //! ```
 //!
-//! By default: k-means (f32, Lloyd and Elkan; whole fit, and from given centroids) and the
+//! By default: k-means (f32, Lloyd, Elkan and Hamerly; whole fit, and from given centroids) and the
 //! exact silhouette on 20 000 rows. Environment variables select other runs instead:
 //! `LLOYD_ONLY=<iterations>` (Lloyd iterations only), `DBSCAN_EPS=<eps>` (DBSCAN, min_samples
 //! 10), `SWEEPS=1` (choosing k over 2..=15, then stability with 100 subsamples),
@@ -113,7 +113,7 @@ fn main() -> Result<(), cible_ml::Error> {
         return Ok(());
     }
     let init: Vec<Vec<f64>> = (0..k).map(|c| x.row(c * (rows / k)).to_vec()).collect();
-    for algorithm in [Algorithm::Lloyd, Algorithm::Elkan] {
+    for algorithm in [Algorithm::Lloyd, Algorithm::Elkan, Algorithm::Hamerly] {
         let t = Instant::now();
         let m = KMeans::params(k).seed(1).algorithm(algorithm).fit(&x32)?;
         let s = t.elapsed().as_secs_f64();

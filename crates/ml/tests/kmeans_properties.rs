@@ -1,5 +1,5 @@
-//! Properties of k-means on seeded synthetic data: predict reproduces fit, Elkan equals
-//! Lloyd, results do not depend on the thread count, weights equal repeated rows.
+//! Properties of k-means on seeded synthetic data: predict reproduces fit, Elkan and Hamerly
+//! equal Lloyd, results do not depend on the thread count, weights equal repeated rows.
 
 use cible_ml::metrics::adjusted_rand_score;
 use cible_ml::{Algorithm, Init, KMeans, Matrix, make_blobs};
@@ -27,7 +27,7 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 #[test]
 fn predict_on_the_training_data_reproduces_the_fit() {
     let x = overlapping(10_000, 1);
-    for algorithm in [Algorithm::Lloyd, Algorithm::Elkan] {
+    for algorithm in [Algorithm::Lloyd, Algorithm::Elkan, Algorithm::Hamerly] {
         for seed in 0..3 {
             let m = KMeans::params(8)
                 .seed(seed)
@@ -72,9 +72,36 @@ fn elkan_gives_the_same_result_as_lloyd() {
 }
 
 #[test]
+fn hamerly_gives_the_same_result_as_lloyd() {
+    let x = overlapping(9_000, 2);
+    for k in [2, 5, 9] {
+        for seed in 0..3 {
+            let p = KMeans::params(k).seed(seed).max_iter(500);
+            let lloyd = p.clone().algorithm(Algorithm::Lloyd).fit(&x).unwrap();
+            let hamerly = p.algorithm(Algorithm::Hamerly).fit(&x).unwrap();
+            let what = format!("k {k} seed {seed}");
+            assert_eq!(lloyd.labels(), hamerly.labels(), "{what}");
+            assert_eq!(lloyd.n_iter(), hamerly.n_iter(), "{what}");
+            // The sums are updated by the rows that move rather than recomputed: the
+            // centroids agree to rounding.
+            let diff = lloyd
+                .centroids()
+                .as_slice()
+                .iter()
+                .zip(hamerly.centroids().as_slice())
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max);
+            assert!(diff < 1e-9, "{what}: centroids differ by {diff:e}");
+            let rel = (lloyd.inertia() - hamerly.inertia()).abs() / lloyd.inertia();
+            assert!(rel < 1e-12, "{what}: {rel}");
+        }
+    }
+}
+
+#[test]
 fn same_seed_same_result_with_one_or_two_threads() {
     let x = overlapping(20_000, 3);
-    for algorithm in [Algorithm::Lloyd, Algorithm::Elkan] {
+    for algorithm in [Algorithm::Lloyd, Algorithm::Elkan, Algorithm::Hamerly] {
         let fit = || {
             KMeans::params(6)
                 .seed(11)

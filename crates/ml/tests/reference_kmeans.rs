@@ -15,7 +15,12 @@ fn kmeans_from_the_same_init_matches_sklearn() {
         for case in r["kmeans"].as_array().unwrap() {
             let k = case["k"].as_u64().unwrap() as usize;
             let init: Vec<Vec<f64>> = case["init"].as_array().unwrap().iter().map(f64s).collect();
-            for (algorithm, sk_name) in [(Algorithm::Lloyd, "lloyd"), (Algorithm::Elkan, "elkan")] {
+            for (algorithm, sk_name) in [
+                (Algorithm::Lloyd, "lloyd"),
+                (Algorithm::Elkan, "elkan"),
+                // Hamerly's bounds give Lloyd's iterations.
+                (Algorithm::Hamerly, "lloyd"),
+            ] {
                 for weighted in [false, true] {
                     let key = if weighted {
                         format!("{sk_name}_weighted")

@@ -17,6 +17,7 @@ use crate::simd::{self, Kernel, mul_add};
 pub(crate) const GROUP: usize = 4096;
 
 /// Weighted per-cluster sums of the rows assigned to each cluster.
+#[derive(Clone)]
 pub(super) struct Sums {
     /// `k × d` sums of `weight × row`.
     pub sums: Vec<f64>,
