@@ -24,7 +24,7 @@
 //! - `hdbscan`: `--min-cluster-size` [5] `--min-samples` [min cluster size].
 //! - `select-k`: `--k-min` [2] `--k-max` [15], k-means with `--seed`, every metric per k,
 //!   the gap statistic from `--gap` [10] reference sets (0: none) of at most `--gap-rows`
-//!   [20000] rows.
+//!   [the library's default, 5000] rows.
 //! - `stability`: `--k`, `--runs` [100] subsamples of 80 % of the rows, `--seed`.
 //! - `pca`: `--n-components` [all] (a count, a variance ratio such as 0.85, or all) `--solver
 //!   exact|randomized` [exact] `--seed` [0]; fit and transform.
@@ -255,10 +255,12 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
         }
         "select-k" => {
             let ks = o.get("k-min", 2)?..=o.get("k-max", 15)?;
-            let s = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?))
-                .gap(o.get("gap", 10)?)
-                .gap_reference_rows(o.get("gap-rows", 20_000)?)
-                .fit(x)?;
+            let mut params = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?))
+                .gap(o.get("gap", 10)?);
+            if o.values.contains_key("gap-rows") {
+                params = params.gap_reference_rows(o.required("gap-rows")?);
+            }
+            let s = params.fit(x)?;
             Outcome {
                 summary: json!({
                     "recommended": s.recommended,
