@@ -79,20 +79,21 @@ impl SelectKParams {
     /// Default: 10. The gap runs B k-means per k on sets of `min(n, gap_reference_rows)`
     /// rows: up to B times the k-means work of the sweep itself on small data (where it is
     /// quick anyway), about `B · gap_reference_rows / n` times it above, more iterations on
-    /// uniform data aside (on 200 000 × 16 rows, k = 2..15: 1.6 s beside the sweep's 5.6 s).
+    /// uniform data aside (on 200 000 × 16 rows, k = 2..15, 2 threads: about 2.5 s beside the
+    /// sweep's 5 s).
     pub fn gap(mut self, references: usize) -> Self {
         self.gap_references = references;
         self
     }
 
-    /// Rows of each gap reference set: the data's number of rows up to this, this above. Below
-    /// the data's rows, the reference dispersions are compared per row and corrected for the
-    /// smaller sets' optimism with a held-out set of as many rows (see the `gap` module docs):
-    /// the gap keeps the scale of references as large as the data, with a larger `s_k`.
+    /// Rows of each gap reference set: the data's number of rows up to this, this above. Below the
+    /// data's rows, the reference dispersions are compared per row and corrected for the smaller
+    /// sets' optimism with a held-out set of as many rows (see the `gap` module docs): the gap
+    /// keeps the scale of references as large as the data, with the larger `s_k` of smaller sets.
     /// Default: 5 000, which keeps the gap's cost independent of n beyond that size (each
     /// reference k-means costs a fortieth of the data's on 200 000 rows) and its remaining
-    /// small-set error below the Monte Carlo noise up to k ≈ 10 (−0.003 in log at k = 15 on
-    /// 16 uniform columns).
+    /// small-set error below the Monte Carlo noise up to k ≈ 10 (−0.003 in log at k = 15 on 16
+    /// uniform columns).
     pub fn gap_reference_rows(mut self, rows: usize) -> Self {
         self.gap_reference_rows = rows;
         self
