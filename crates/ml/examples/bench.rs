@@ -24,13 +24,15 @@
 //! - `hdbscan`: `--min-cluster-size` [5] `--min-samples` [min cluster size].
 //! - `select-k`: `--k-min` [2] `--k-max` [15], k-means with `--seed`, every metric per k,
 //!   the gap statistic from `--gap` [10] reference sets (0: none) of at most `--gap-rows`
-//!   [20000] rows.
+//!   [the library's default, 5000] rows.
 //! - `stability`: `--k`, `--runs` [100] subsamples of 80 % of the rows, `--seed`.
 //! - `pca`: `--n-components` [all] (a count, a variance ratio such as 0.85, or all) `--solver
 //!   exact|randomized` [exact] `--seed` [0]; fit and transform.
 //! - `kprototypes`: the data file's columns are numeric, `--categorical FILE` (a data file of
 //!   the same rows whose values are category codes 0, 1, 2, …) holds the categorical ones;
 //!   `--k` [8] `--n-init` [1] `--max-iter` [100] `--seed` [0] `--gamma` [kmodes' default].
+//! - `select-k-prototypes`: the same data and k-prototypes options, `--k-min` [2] `--k-max`
+//!   [15]; the cost and the sampled silhouette of every k, and the recommended k.
 //!
 //! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
 //! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
@@ -46,8 +48,9 @@ use std::time::Instant;
 
 use cible_ml::metrics::silhouette_score;
 use cible_ml::{
-    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, KPrototypes, Linkage, Matrix,
-    MiniBatchKMeans, MixedData, NComponents, Pca, PcaSolver, SelectKParams, StabilityParams,
+    Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, KPrototypes, KPrototypesParams,
+    Linkage, Matrix, MiniBatchKMeans, MixedData, NComponents, Pca, PcaSolver, SelectKParams,
+    SelectKPrototypesParams, StabilityParams,
 };
 use serde_json::{Value, json};
 
@@ -184,6 +187,40 @@ fn kmeans_params(o: &Options) -> Res<cible_ml::KMeansParams> {
         .algorithm(algorithm))
 }
 
+/// The numeric columns of `x` beside the category codes of the `--categorical` data file.
+fn mixed_data<F: Float>(x: &Matrix<F>, o: &Options) -> Res<MixedData> {
+    let codes = match read_data(
+        &o.path("categorical")
+            .ok_or("--categorical FILE is required")?,
+    )? {
+        Data::F32(m) => m.cast::<f64>(),
+        Data::F64(m) => m,
+    };
+    if let Some(v) = codes
+        .as_slice()
+        .iter()
+        .find(|v| v.fract() != 0.0 || **v < 0.0)
+    {
+        return Err(format!("--categorical: {v} is not a category code").into());
+    }
+    Ok(MixedData::new(
+        x.cast::<f64>(),
+        codes.as_slice().iter().map(|&v| v as u32).collect(),
+        codes.cols(),
+    )?)
+}
+
+fn kprototypes_params(o: &Options, k: usize) -> Res<KPrototypesParams> {
+    let mut params = KPrototypes::params(k)
+        .n_init(o.get("n-init", 1)?)
+        .max_iter(o.get("max-iter", 100)?)
+        .seed(o.get("seed", 0)?);
+    if let Some(gamma) = o.values.get("gamma") {
+        params = params.gamma(gamma.parse()?);
+    }
+    Ok(params)
+}
+
 fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome> {
     Ok(match workload {
         "kmeans" | "kmeans-iter" => {
@@ -255,10 +292,12 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
         }
         "select-k" => {
             let ks = o.get("k-min", 2)?..=o.get("k-max", 15)?;
-            let s = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?))
-                .gap(o.get("gap", 10)?)
-                .gap_reference_rows(o.get("gap-rows", 20_000)?)
-                .fit(x)?;
+            let mut params = SelectKParams::new(ks, KMeans::params(2).seed(o.get("seed", 0)?))
+                .gap(o.get("gap", 10)?);
+            if o.values.contains_key("gap-rows") {
+                params = params.gap_reference_rows(o.required("gap-rows")?);
+            }
+            let s = params.fit(x)?;
             Outcome {
                 summary: json!({
                     "recommended": s.recommended,
@@ -302,37 +341,26 @@ fn run_once<F: Float>(workload: &str, x: &Matrix<F>, o: &Options) -> Res<Outcome
             }
         }
         "kprototypes" => {
-            let codes = match read_data(
-                &o.path("categorical")
-                    .ok_or("--categorical FILE is required")?,
-            )? {
-                Data::F32(m) => m.cast::<f64>(),
-                Data::F64(m) => m,
-            };
-            if let Some(v) = codes
-                .as_slice()
-                .iter()
-                .find(|v| v.fract() != 0.0 || **v < 0.0)
-            {
-                return Err(format!("--categorical: {v} is not a category code").into());
-            }
-            let data = MixedData::new(
-                x.cast::<f64>(),
-                codes.as_slice().iter().map(|&v| v as u32).collect(),
-                codes.cols(),
-            )?;
-            let mut params = KPrototypes::params(o.get("k", 8)?)
-                .n_init(o.get("n-init", 1)?)
-                .max_iter(o.get("max-iter", 100)?)
-                .seed(o.get("seed", 0)?);
-            if let Some(gamma) = o.values.get("gamma") {
-                params = params.gamma(gamma.parse()?);
-            }
-            let m = params.fit(&data)?;
+            let m = kprototypes_params(o, o.get("k", 8)?)?.fit(&mixed_data(x, o)?)?;
             Outcome {
                 summary: json!({"n_iter": m.n_iter(), "cost": m.cost(), "gamma": m.gamma(),
                     "converged": m.converged()}),
                 labels: Some(as_i64(m.labels())),
+            }
+        }
+        "select-k-prototypes" => {
+            let ks = o.get("k-min", 2)?..=o.get("k-max", 15)?;
+            let s = SelectKPrototypesParams::new(ks, kprototypes_params(o, 2)?)
+                .fit(&mixed_data(x, o)?)?;
+            Outcome {
+                summary: json!({
+                    "recommended": s.recommended,
+                    "best_silhouette": s.best_silhouette,
+                    "elbow": s.elbow,
+                    "gamma": s.gamma,
+                    "scores": s.scores,
+                }),
+                labels: None,
             }
         }
         other => return Err(format!("unknown workload {other:?}").into()),

@@ -157,6 +157,11 @@ impl KPrototypesParams {
         self
     }
 
+    /// The seed of the random generator.
+    pub fn seed_value(&self) -> u64 {
+        self.seed
+    }
+
     /// Validates the parameters (everything that does not depend on the data).
     pub fn check(&self) -> Result<KPrototypesValidParams> {
         if self.k < 1 {
@@ -463,7 +468,7 @@ impl<'a> Work<'a> {
 /// `‖x − c‖² + gamma × #{columns where a ≠ b}`, as `kmodes`: the numeric sum and the number of
 /// mismatches first, then `numeric + gamma × mismatches`.
 #[inline]
-fn mixed_cost(x: &[f64], a: &[u32], c: &[f64], b: &[u32], gamma: f64) -> f64 {
+pub(crate) fn mixed_cost(x: &[f64], a: &[u32], c: &[f64], b: &[u32], gamma: f64) -> f64 {
     let mismatches = a.iter().zip(b).filter(|(u, v)| u != v).count();
     squared_distance(x, c) + gamma * mismatches as f64
 }

@@ -59,8 +59,13 @@
 //! - [`select_k`]: k-means over a range of k in parallel, every metric for every k, the elbow
 //!   ([`elbow`], Kneedle), the gap statistic (Tibshirani et al. 2001: seeded uniform
 //!   reference sets over the data's box or its principal components' box, [`GapReference`],
-//!   subsampled to 20 000 rows on large data) and its rule's k, and a recommended k with its
-//!   reasons (the silhouette's, with the gap's choice reported beside it).
+//!   subsampled to 5 000 rows on large data, compared per row with a held-out correction) and
+//!   its rule's k, and a recommended k with its reasons (the silhouette's, with the gap's
+//!   choice reported beside it).
+//! - [`select_k_prototypes`]: the same for mixed data, k-prototypes over a range of k in
+//!   parallel: the cost and its elbow, a silhouette on the k-prototypes dissimilarity
+//!   (`√(‖x − y‖² + γ · mismatches)`, sampled on large data) and a recommended k with its
+//!   reasons, by the same rule as the k-means sweep.
 //! - [`StabilityParams`]: bootstrap or subsample stability of a k-means segmentation: each
 //!   segment's mean Jaccard index and the mean adjusted Rand index over runs.
 //! - [`Scaler`]: z-score, min–max and robust scaling ([`Scaling`]), equal to scikit-learn's
@@ -129,24 +134,28 @@
 //!
 //! Differential tests: Elkan equals Lloyd; DBSCAN equals a naive transcription of
 //! scikit-learn's algorithm on 3 000 rows; randomized PCA equals exact PCA (wine's top 3
-//! components to 1e-6 from two oversamples and 30 power iterations, observed 3e-11; a
-//! low-rank 2 000 × 120 matrix to 1e-9); the covariance and SVD solvers agree. Properties:
-//! `predict` reproduces the fit's labels; the same seed gives the same result with 1 and 2
-//! threads (k-means, mini-batch, k-prototypes, DBSCAN, HDBSCAN, hierarchical clustering,
-//! choosing k, stability, PCA, Gower's sampled silhouette); a fitted preprocessor or PCA model saved as JSON and read back gives
-//! identical output; integer weights equal repeated rows; more initialisations never increase
-//! inertia; a constant column changes nothing; `select_k` and the gap rule find 3, 4 and 6
-//! blobs (the gap also over principal components and with subsampled references); the gap
-//! and its error by hand on a tiny case; reference draws stay in their box; HDBSCAN finds
-//! blobs and calls far points noise, its `predict` gives every training row its own label and
-//! strength and places new rows near a centre in that cluster and far ones in noise; the k-d
-//! tree's nearest neighbours equal a brute-force search, ties included; stability tells the
-//! right k from too many clusters; k-prototypes finds planted mixed clusters (ARI 1), separates
-//! groups by their categories alone, equals k-means from the same centroids with only numeric
-//! columns (labels, cost = inertia) and reaches the brute-force optimum of k-modes with only
-//! categorical ones; Gower's distance against hand-computed values, its blocked matrix against
-//! its pairs, and its streamed silhouette against the one of the matrix. Every validation rule
-//! has a test of its exact message.
+//! components to 1e-6 from two oversamples and 30 power iterations, observed 3e-11; a low-rank
+//! 2 000 × 120 matrix to 1e-9); the covariance and SVD solvers agree. Properties: `predict`
+//! reproduces the fit's labels; the same seed gives the same result with 1 and 2 threads
+//! (k-means, mini-batch, k-prototypes, DBSCAN, HDBSCAN, hierarchical clustering, choosing k for
+//! k-means and k-prototypes, stability, PCA, Gower's sampled silhouette); a fitted preprocessor
+//! or PCA model saved as JSON and read back gives identical output; integer weights equal
+//! repeated rows; more initialisations never increase inertia; a constant column changes
+//! nothing; `select_k` and the gap rule find 3, 4 and 6 blobs (the gap also over principal
+//! components and with subsampled references); reference sets of a tenth of the data's rows
+//! estimate the same mean log-dispersion as sets of its size (their per-row correction by hand,
+//! too); the gap and its error by hand on a tiny case; reference draws stay in their box;
+//! HDBSCAN finds blobs and calls far points noise, its `predict` gives every training row its
+//! own label and strength and places new rows near a centre in that cluster and far ones in
+//! noise; the k-d tree's nearest neighbours equal a brute-force search, ties included;
+//! stability tells the right k from too many clusters; k-prototypes finds planted mixed
+//! clusters (ARI 1), separates groups by their categories alone, and choosing k for it finds 4
+//! planted mixed groups and 3 groups only categories separate (its silhouette equals the
+//! Euclidean one without categories, and a hand computation with them), equals k-means from the
+//! same centroids with only numeric columns (labels, cost = inertia) and reaches the
+//! brute-force optimum of k-modes with only categorical ones; Gower's distance against
+//! hand-computed values, its blocked matrix against its pairs, and its streamed silhouette
+//! against the one of the matrix. Every validation rule has a test of its exact message.
 //!
 //! Not covered: k-means++, mini-batch, resampling, randomized-PCA and gap reference draws are
 //! not scikit-learn's or numpy's (different random generators), so only their quality is
@@ -182,6 +191,7 @@ mod outliers;
 mod pca;
 mod scale;
 mod select_k;
+mod select_kprototypes;
 mod simd;
 mod stability;
 #[cfg(test)]
@@ -214,5 +224,8 @@ pub use pca::{NComponents, Pca, PcaModel, PcaParams, PcaSolver};
 pub use scale::{Scaler, Scaling};
 pub use select_k::{
     GapSummary, KScore, KSelection, SILHOUETTE_TIE, SelectKParams, elbow, select_k,
+};
+pub use select_kprototypes::{
+    KPrototypesScore, KPrototypesSelection, SelectKPrototypesParams, select_k_prototypes,
 };
 pub use stability::{ClusterStability, Resampling, Stability, StabilityParams};

@@ -1,5 +1,6 @@
 //! k-prototypes on seeded mixed data: planted clusters found, the same result with 1 and 2
-//! threads, k-means with only numeric columns, k-modes with only categorical ones; and the
+//! threads, k-means with only numeric columns, k-modes with only categorical ones; choosing k
+//! finds the planted clusters, whether numbers or categories separate them; and the
 //! Python `kmodes` package's KPrototypes from the same initial prototypes (values from
 //! `reference/make_kprototypes_reference.py`, in `reference/kprototypes.json`).
 
@@ -7,7 +8,8 @@ mod common;
 
 use cible_ml::metrics::{adjusted_rand_score, inertia, kprototypes_cost};
 use cible_ml::{
-    Gower, Init, KMeans, KPrototypes, Matrix, MixedData, PrototypeInit, default_gamma, make_blobs,
+    Gower, Init, KMeans, KPrototypes, Matrix, MixedData, PrototypeInit, SelectKPrototypesParams,
+    default_gamma, make_blobs, select_k_prototypes,
 };
 use common::*;
 use rand::{Rng, SeedableRng};
@@ -250,4 +252,50 @@ fn kmodes_reference_groups_are_recovered_from_the_default_initialisation() {
     // The same partition as kmodes from one row per group, so the same cost.
     assert!((model.cost() / expected - 1.0).abs() < TOLERANCE);
     assert!(adjusted_rand_score(&groups, model.labels()).unwrap() > 0.9);
+}
+
+#[test]
+fn choosing_k_finds_the_planted_clusters() {
+    let (data, _) = planted(600, 3);
+    let s = select_k_prototypes(&data, 2..=8, &KPrototypes::params(2).n_init(3).seed(3)).unwrap();
+    println!("{:#?}", s.reasons);
+    assert_eq!(s.recommended, 4, "{s:#?}");
+    assert_eq!((s.best_silhouette, s.elbow), (Some(4), Some(4)));
+    assert_eq!(s.scores.len(), 7);
+    assert!(s.scores.windows(2).all(|w| w[0].k + 1 == w[1].k));
+    assert_eq!(s.gamma, default_gamma(&data));
+    assert_eq!(s.silhouette_sample, None);
+    assert!(s.reasons[0].starts_with("k = 4 has the highest silhouette ("));
+    assert_eq!(s.reasons[1], "the elbow of the cost curve is also at k = 4");
+}
+
+#[test]
+fn choosing_k_sees_groups_that_only_categories_separate() {
+    // Three groups around the same numeric centre, told apart by three categorical columns.
+    let centre = Matrix::from_rows(&[[0.0, 0.0]]).unwrap();
+    let (x, _) = make_blobs(300, &centre, 1.0, 2).unwrap();
+    let codes: Vec<u32> = (0..300).flat_map(|i| [(i % 3) as u32; 3]).collect();
+    let data = MixedData::new(x, codes, 3).unwrap();
+    let s = select_k_prototypes(&data, 2..=6, &KPrototypes::params(2).gamma(5.0).seed(1)).unwrap();
+    assert_eq!(s.recommended, 3, "{s:#?}");
+    assert_eq!(s.gamma, 5.0);
+}
+
+#[test]
+fn choosing_k_on_a_sample_gives_the_same_result_with_one_and_two_threads() {
+    let (data, _) = planted(1_500, 4);
+    let run = || {
+        SelectKPrototypesParams::new(2..=6, KPrototypes::params(2).n_init(2).seed(9))
+            .silhouette_sample(300)
+            .fit(&data)
+            .unwrap()
+    };
+    let (one, two) = one_and_two_threads(run);
+    assert_eq!(one, two);
+    assert_eq!(one.recommended, 4, "{one:#?}");
+    assert_eq!(one.silhouette_sample, Some(300));
+    assert_eq!(
+        one.reasons.last().unwrap(),
+        "silhouettes were estimated on a random sample of 300 rows"
+    );
 }

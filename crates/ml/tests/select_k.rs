@@ -119,3 +119,39 @@ fn same_result_with_one_or_two_threads() {
     let (one, two) = common::one_and_two_threads(run);
     assert_eq!(one, two);
 }
+
+#[test]
+fn subsampled_references_keep_the_scale_of_full_size_ones() {
+    // References of the data's size and references of a tenth of its rows (uniform over the
+    // same box) must estimate the same mean log-dispersion E*[log W*_k], within their Monte
+    // Carlo errors. Scaled per row but uncorrected, the small sets' own fits are optimistic by
+    // several times that at the larger k.
+    let x: Matrix<f64> = make_blobs(1_500, &Matrix::from_rows(&[[0.0, 0.0]]).unwrap(), 1.0, 3)
+        .unwrap()
+        .0;
+    let b = 30;
+    let fit = |rows| {
+        SelectKParams::new(2..=6, KMeans::params(2).seed(5))
+            .gap(b)
+            .gap_reference_rows(rows)
+            .fit(&x)
+            .unwrap()
+    };
+    let (full, small) = (fit(1_500), fit(150));
+    assert_eq!(small.gap.as_ref().unwrap().reference_rows, 150);
+    for (f, s) in full.scores.iter().zip(&small.scores) {
+        let (a, c) = (
+            f.log_reference_inertia.unwrap(),
+            s.log_reference_inertia.unwrap(),
+        );
+        // Standard error of the difference of two means of b draws (s_k is the sd · √(1+1/b)).
+        let se = (f.gap_error.unwrap().powi(2) + s.gap_error.unwrap().powi(2)).sqrt()
+            / (b as f64 + 1.0).sqrt();
+        println!(
+            "k = {}: full {a:.4}, small {c:.4}, diff {:+.4}, se {se:.4}",
+            f.k,
+            c - a
+        );
+        assert!((c - a).abs() <= 4.0 * se, "k = {}: {a} against {c}", f.k);
+    }
+}
