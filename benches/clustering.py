@@ -284,6 +284,22 @@ def main():
             f"cible peak RSS {c['max_rss_mb']:.0f} MB",
         )
 
+    # Ward, 100k x 16 float64: cible only (scikit-learn's distance matrix, n(n-1)/2 float64 values,
+    # would take 40 GB). The point is memory: the nearest-neighbour chain keeps O(n d).
+    if want("ward-100k"):
+        n, d, k = 100_000, 16, 8
+        x, truth = blobs(n, d, k, 4.0, np.float64)
+        h = save(out / "ward-100k", x)
+        c = run.cible("ward", h, 1, labels_out=True, k=k)
+        add(
+            "Ward linkage, cut at k = 8 (scikit-learn: not run, its distance matrix needs 40 GB)",
+            f"{n:,} × {d} f64 ({x.nbytes / 1e6:.0f} MB)",
+            c["seconds"],
+            None,
+            f"cible peak RSS {c['max_rss_mb']:.0f} MB (before the fit {c['rss_before_mb']:.0f} MB); "
+            f"ARI to the blobs {adjusted_rand_score(truth, c['labels']):.4f}",
+        )
+
     # DBSCAN, 100k x 10 float64: eps = 90th percentile of the 10th-neighbour distance of 2,000 rows.
     if want("dbscan"):
         n, d, k, ms = 100_000, 10, 8, 10

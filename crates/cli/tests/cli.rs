@@ -986,16 +986,27 @@ fn cluster_kprototypes_mixes_numeric_and_categorical_columns() {
             "accounts.csv",
             "--method",
             "kprototypes",
+            "--columns",
+            "revenue,employees,sector,region",
             "--out",
             "auto",
+            "--json",
         ],
         dir.path(),
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        stderr(&o),
-        "error: --k auto is not available for kprototypes; give a number of clusters, e.g. --k 5\n"
-    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let metrics: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let selection = &metrics["k_selection"];
+    assert_eq!(selection["recommended"], 3, "{selection}");
+    assert_eq!(metrics["k"], 3);
+    let ks: Vec<u64> = selection["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["k"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ks, (2..=15).collect::<Vec<u64>>());
+    assert!((selection["gamma"].as_f64().unwrap() - 0.5).abs() < 1e-12);
 }
 
 #[test]

@@ -10,8 +10,9 @@ use cible_core::project::{Encoding, SourceFormat};
 use cible_data::{TextTable, parse_number, read_table};
 use cible_ml::metrics::{calinski_harabasz_score, davies_bouldin_score, silhouette_score_sampled};
 use cible_ml::{
-    Dbscan, Dendrogram, Gower, Hdbscan, KMeans, KPrototypes, Linkage, MISSING, Matrix,
-    MiniBatchKMeans, MixedData, Scaler, Scaling, select_k,
+    Algorithm, Dbscan, Dendrogram, Gower, Hdbscan, KMeans, KPrototypes, KPrototypesSelection,
+    Linkage, MISSING, Matrix, MiniBatchKMeans, MixedData, Scaler, Scaling, select_k,
+    select_k_prototypes,
 };
 use cible_store::StagingDir;
 use clap::Args;
@@ -102,13 +103,15 @@ impl FromStr for KChoice {
 /// k-prototypes, OUT/centroids.csv (in the units of the input, not scaled). Missing or
 /// non-numeric values in a clustered column are an error naming the line and column.
 ///
-/// k-prototypes (--method kprototypes, a fixed --k) clusters numeric and categorical columns
-/// together: a column whose values are not all numbers is categorical (a missing category is
+/// k-prototypes (--method kprototypes) clusters numeric and categorical columns together: a column whose values are not all numbers is categorical (a missing category is
 /// the category "(missing)"); numeric columns are scaled with --scale. The cost of a row to a
 /// prototype is the squared distance of the numeric parts plus gamma per categorical column
 /// that differs. metrics.json gives the cost, gamma and the silhouette on Gower's distance
 /// (range-normalised numbers, 0/1 categories; on 10,000 sampled rows above that);
-/// centroids.csv gives numeric means and categorical modes (as their strings).
+/// centroids.csv gives numeric means and categorical modes (as their strings). With --k auto it
+/// fits every k of 2..15 and recommends the one with the highest silhouette on the
+/// k-prototypes dissimilarity √(squared numeric distance + gamma × mismatches), sampled on
+/// 5,000 rows, the cost's elbow as a fallback.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   cible cluster features.csv --method kmeans --k auto --scale zscore --out segments
@@ -121,8 +124,8 @@ pub struct ClusterArgs {
     /// Method: kmeans, minibatch, hierarchical, dbscan, hdbscan or kprototypes.
     #[arg(long, default_value = "kmeans")]
     method: Method,
-    /// Number of clusters, or `auto` to choose it over 2..15 (kmeans, minibatch, hierarchical;
-    /// kprototypes needs a number).
+    /// Number of clusters, or `auto` to choose it over 2..15 (kmeans, minibatch, hierarchical,
+    /// kprototypes).
     #[arg(long, default_value = "auto")]
     k: KChoice,
     /// Columns to cluster on, comma-separated [default: every numeric column; for kprototypes,
@@ -138,6 +141,11 @@ pub struct ClusterArgs {
     /// k-means and k-prototypes initialisations (the best is kept).
     #[arg(long, default_value_t = 10)]
     n_init: usize,
+    /// k-means iterations: lloyd (every row against every centroid), elkan or hamerly (bounds
+    /// that skip rows which cannot change cluster: the same result, faster once clusters
+    /// settle).
+    #[arg(long, default_value = "lloyd")]
+    algorithm: Algorithm,
     /// Linkage of hierarchical clustering: ward, complete, average or single.
     #[arg(long, default_value = "ward")]
     linkage: Linkage,
@@ -200,7 +208,32 @@ struct Scores {
     silhouette_sampled_rows: Option<usize>,
     calinski_harabasz: Option<f64>,
     davies_bouldin: Option<f64>,
-    k_selection: Option<cible_ml::KSelection>,
+    k_selection: Option<KChosen>,
+}
+
+/// How `--k auto` chose k: the k-means sweep (inertia, silhouette, Calinski–Harabasz,
+/// Davies–Bouldin, gap) or the k-prototypes one (cost, silhouette).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum KChosen {
+    KMeans(cible_ml::KSelection),
+    KPrototypes(KPrototypesSelection),
+}
+
+impl KChosen {
+    fn recommended(&self) -> usize {
+        match self {
+            KChosen::KMeans(s) => s.recommended,
+            KChosen::KPrototypes(s) => s.recommended,
+        }
+    }
+
+    fn reasons(&self) -> &[String] {
+        match self {
+            KChosen::KMeans(s) => &s.reasons,
+            KChosen::KPrototypes(s) => &s.reasons,
+        }
+    }
 }
 
 /// The columns named in `wanted`, or else every column with a value that `usable` accepts; an
@@ -393,7 +426,10 @@ fn fit_numeric(args: &ClusterArgs, table: &TextTable, out: &Output) -> Result<Fi
         0,
         format!("{} on {} rows", args.method, count(x.rows() as u64)),
     );
-    let kmeans = KMeans::params(2).seed(args.seed).n_init(args.n_init);
+    let kmeans = KMeans::params(2)
+        .seed(args.seed)
+        .n_init(args.n_init)
+        .algorithm(args.algorithm);
     let mut k_selection = None;
     let mut k = match args.k {
         KChoice::Fixed(k) => k,
@@ -408,7 +444,7 @@ fn fit_numeric(args: &ClusterArgs, table: &TextTable, out: &Output) -> Result<Fi
         let upper = 15.min(x.rows().saturating_sub(1)).max(2);
         let choice = select_k(&x, 2..=upper, &kmeans)?;
         k = choice.recommended;
-        k_selection = Some(choice);
+        k_selection = Some(KChosen::KMeans(choice));
     }
     let mut inertia = None;
     let mut centroids = None;
@@ -510,12 +546,6 @@ fn fit_kprototypes(
     table: &TextTable,
     out: &Output,
 ) -> Result<Fitted, CliError> {
-    let KChoice::Fixed(k) = args.k else {
-        return Err(CliError::Usage(
-            "--k auto is not available for kprototypes; give a number of clusters, e.g. --k 5"
-                .into(),
-        ));
-    };
     let mixed = mixed_columns(&args.file, table, &args.columns)?;
     let (scaler, numeric) = match args.scale.as_str() {
         "none" => (None, mixed.numeric.clone()),
@@ -532,11 +562,19 @@ fn fit_kprototypes(
         0,
         format!("{} on {} rows", args.method, count(data.rows() as u64)),
     );
-    let mut params = KPrototypes::params(k).seed(args.seed).n_init(args.n_init);
+    let mut params = KPrototypes::params(2).seed(args.seed).n_init(args.n_init);
     if let Some(gamma) = args.gamma {
         params = params.gamma(gamma);
     }
-    let model = params.fit(&data)?;
+    let (k, k_selection) = match args.k {
+        KChoice::Fixed(k) => (k, None),
+        KChoice::Auto => {
+            let upper = 15.min(data.rows().saturating_sub(1)).max(2);
+            let choice = select_k_prototypes(&data, 2..=upper, &params)?;
+            (choice.recommended, Some(KChosen::KPrototypes(choice)))
+        }
+    };
+    let model = params.with_k(k).fit(&data)?;
     let labels: Vec<Option<usize>> = model.labels().iter().map(|&l| Some(l)).collect();
     let (clusters, _, _) = cluster_sizes(&labels);
     let (silhouette, sampled) = if clusters >= 2 && clusters < data.rows() {
@@ -597,7 +635,7 @@ fn fit_kprototypes(
             silhouette_sampled_rows: sampled,
             calinski_harabasz: None,
             davies_bouldin: None,
-            k_selection: None,
+            k_selection,
         },
         centroids_csv: Some(centroids),
     })
@@ -689,24 +727,43 @@ fn print_metrics(out: &Output, m: &Metrics, dir: &Path) {
         }
     ));
     if let Some(sel) = &m.scores.k_selection {
-        out.line("  k   inertia        silhouette  Calinski-H.  Davies-B.");
-        for s in &sel.scores {
-            let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
-            out.line(format!(
-                "  {:<3} {:<14.2} {:<11} {:<12} {}{}",
-                s.k,
-                s.inertia,
-                f(s.silhouette),
-                f(s.calinski_harabasz),
-                f(s.davies_bouldin),
-                if s.k == sel.recommended {
-                    "   ← chosen"
-                } else {
-                    ""
+        let f = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.4}"));
+        let chosen = |k: usize| {
+            if k == sel.recommended() {
+                "   ← chosen"
+            } else {
+                ""
+            }
+        };
+        match sel {
+            KChosen::KMeans(sel) => {
+                out.line("  k   inertia        silhouette  Calinski-H.  Davies-B.");
+                for s in &sel.scores {
+                    out.line(format!(
+                        "  {:<3} {:<14.2} {:<11} {:<12} {}{}",
+                        s.k,
+                        s.inertia,
+                        f(s.silhouette),
+                        f(s.calinski_harabasz),
+                        f(s.davies_bouldin),
+                        chosen(s.k)
+                    ));
                 }
-            ));
+            }
+            KChosen::KPrototypes(sel) => {
+                out.line("  k   cost           silhouette");
+                for s in &sel.scores {
+                    out.line(format!(
+                        "  {:<3} {:<14.2} {}{}",
+                        s.k,
+                        s.cost,
+                        f(s.silhouette),
+                        chosen(s.k)
+                    ));
+                }
+            }
         }
-        for reason in &sel.reasons {
+        for reason in sel.reasons() {
             out.line(format!("  {reason}"));
         }
     }
