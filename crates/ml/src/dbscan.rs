@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::kdtree::KdTree;
 use crate::matrix::{Float, Matrix};
+use crate::union_find::UnionFind;
 
 /// DBSCAN parameters as the user gives them; built with [`Dbscan::params`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,43 +146,6 @@ impl DbscanParams {
 
 /// Fewest core rows searched together in one parallel task.
 const MIN_GROUP: usize = 1024;
-
-/// Union–find with path halving and union by size.
-struct UnionFind {
-    parent: Vec<usize>,
-    size: Vec<usize>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.parent[i] != i {
-            self.parent[i] = self.parent[self.parent[i]];
-            i = self.parent[i];
-        }
-        i
-    }
-
-    /// Joins the components of `a` and `b`; `true` when they were different.
-    fn union(&mut self, a: usize, b: usize) -> bool {
-        let (mut a, mut b) = (self.find(a), self.find(b));
-        if a == b {
-            return false;
-        }
-        if self.size[a] < self.size[b] {
-            std::mem::swap(&mut a, &mut b);
-        }
-        self.parent[b] = a;
-        self.size[a] += self.size[b];
-        true
-    }
-}
 
 /// The outcome of DBSCAN: a cluster or noise for every row, and which rows are core rows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
