@@ -38,8 +38,8 @@
 //!   `KNNImputer`).
 //! - [`OutlierDetector`]: the [`Fences`] of ordinary values by IQR, z-score or median
 //!   absolute deviation, optionally on a log scale.
-//! - [`Dbscan`]: DBSCAN with a k-d tree and a union–find, memory O(n · min_samples) instead
-//!   of every neighbourhood, scikit-learn's labels.
+//! - [`Dbscan`]: DBSCAN with a k-d tree and a union–find that the threads share, O(n) memory
+//!   instead of every neighbourhood, scikit-learn's labels.
 //! - [`Hdbscan`]: HDBSCAN (excess-of-mass selection, membership strengths), the spanning tree
 //!   by Borůvka's algorithm over a k-d tree, O(n · d) memory;
 //!   `predict` places new rows in the clusters found without refitting (the `hdbscan`
