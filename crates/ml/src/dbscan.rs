@@ -2,9 +2,10 @@
 //! least `min_samples` rows within `eps`, themselves included) plus the rows within `eps` of
 //! them; every other row is noise.
 //!
-//! Radius queries go through a k-d tree and clusters are merged with a union–find; only the
-//! neighbours of non-core rows (fewer than `min_samples` each) are kept, so memory stays
-//! O(n · min_samples) where scikit-learn stores every neighbourhood. Labels equal scikit-learn's: clusters
+//! Radius queries go through a k-d tree and clusters are merged with a union–find that the
+//! threads share. No neighbourhood is kept (non-core rows are searched again for their
+//! clusters), so the fit adds O(n) memory to the data (a few bytes per row, the k-d tree and
+//! the labels) where scikit-learn stores every neighbourhood. Labels equal scikit-learn's: clusters
 //! are numbered in the order of their first core row, and a border row within `eps` of several
 //! clusters joins the lowest-numbered one, which is what scikit-learn's depth-first expansion
 //! gives.
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::kdtree::KdTree;
 use crate::matrix::{Float, Matrix};
+use crate::union_find::SharedUnionFind;
 
 /// DBSCAN parameters as the user gives them; built with [`Dbscan::params`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,126 +62,69 @@ impl DbscanParams {
         x.check_not_empty("the data")?;
         let n = x.rows();
         let tree = KdTree::new(x);
-        // A row is core once `min_samples` neighbours are found (the search stops there); a
-        // row that is not keeps its fewer than `min_samples` neighbours for the border pass,
-        // so memory stays below n × min_samples indices.
-        let neighbourhoods: Vec<Option<Vec<usize>>> = (0..n)
+        // A row is core once `min_samples` neighbours are found: the search stops there.
+        let is_core: Vec<bool> = (0..n)
             .into_par_iter()
             .map(|i| {
-                let mut found = Vec::new();
-                tree.for_each_within(i, self.eps, |j| {
-                    found.push(j);
-                    found.len() < self.min_samples
+                let mut found = 0;
+                tree.for_each_within(i, self.eps, |_| {
+                    found += 1;
+                    found < self.min_samples
                 });
-                (found.len() < self.min_samples).then_some(found)
+                found >= self.min_samples
             })
             .collect();
-        let is_core: Vec<bool> = neighbourhoods.iter().map(Option::is_none).collect();
-
-        // Connected components of core rows. A few large groups of core rows are searched in
-        // parallel, each with its own union–find that keeps only the edges joining two of its
-        // components (a spanning forest); the forests are then merged. The components do not
-        // depend on how rows were grouped.
-        let rows: Vec<usize> = (0..n).filter(|&i| is_core[i]).collect();
-        let group = rows
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(MIN_GROUP);
-        let forests: Vec<Vec<(usize, usize)>> = rows
-            .par_chunks(group)
-            .map(|rows| {
-                let mut local = UnionFind::new(n);
-                let mut edges = Vec::new();
-                for &i in rows {
-                    tree.for_each_within(i, self.eps, |j| {
-                        if j < i && is_core[j] && local.union(i, j) {
-                            edges.push((i, j));
-                        }
-                        true
-                    });
-                }
-                edges
-            })
-            .collect();
-        let mut forest = UnionFind::new(n);
-        for (i, j) in forests.into_iter().flatten() {
-            forest.union(i, j);
-        }
+        // Connected components of core rows, every core row searched in parallel. Each
+        // component's representative is its first row, whatever the order of the unions.
+        let forest = SharedUnionFind::new(n);
+        (0..n)
+            .into_par_iter()
+            .filter(|&i| is_core[i])
+            .for_each(|i| {
+                tree.for_each_within(i, self.eps, |j| {
+                    if j < i && is_core[j] {
+                        forest.union(i, j);
+                    }
+                    true
+                });
+            });
         // Number components in the order of their first core row.
-        let mut cluster_of_root = vec![usize::MAX; n];
         let mut labels = vec![None; n];
         let mut n_clusters = 0;
         for i in (0..n).filter(|&i| is_core[i]) {
             let root = forest.find(i);
-            if cluster_of_root[root] == usize::MAX {
-                cluster_of_root[root] = n_clusters;
+            labels[i] = if root == i {
                 n_clusters += 1;
-            }
-            labels[i] = Some(cluster_of_root[root]);
+                Some(n_clusters - 1)
+            } else {
+                labels[root]
+            };
         }
-        // Border rows join the lowest-numbered cluster among their core neighbours.
-        let border: Vec<(usize, Option<usize>)> = neighbourhoods
-            .iter()
-            .enumerate()
-            .filter_map(|(i, found)| found.as_ref().map(|f| (i, f)))
-            .map(|(i, found)| {
-                (
-                    i,
-                    found
-                        .iter()
-                        .filter_map(|&j| labels[j].filter(|_| is_core[j]))
-                        .min(),
-                )
+        drop(forest);
+        // Border rows join the lowest-numbered cluster among their core neighbours; their
+        // neighbourhoods are searched again rather than kept.
+        let border: Vec<(usize, usize)> = (0..n)
+            .into_par_iter()
+            .filter(|&i| !is_core[i])
+            .filter_map(|i| {
+                let mut label = None;
+                tree.for_each_within(i, self.eps, |j| {
+                    if let (true, Some(l)) = (is_core[j], labels[j]) {
+                        label = Some(label.map_or(l, |m: usize| m.min(l)));
+                    }
+                    true
+                });
+                label.map(|label| (i, label))
             })
             .collect();
         for (i, label) in border {
-            labels[i] = label;
+            labels[i] = Some(label);
         }
         Ok(Dbscan {
             labels,
             is_core,
             n_clusters,
         })
-    }
-}
-
-/// Fewest core rows searched together in one parallel task.
-const MIN_GROUP: usize = 1024;
-
-/// Union–find with path halving and union by size.
-struct UnionFind {
-    parent: Vec<usize>,
-    size: Vec<usize>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    fn find(&mut self, mut i: usize) -> usize {
-        while self.parent[i] != i {
-            self.parent[i] = self.parent[self.parent[i]];
-            i = self.parent[i];
-        }
-        i
-    }
-
-    /// Joins the components of `a` and `b`; `true` when they were different.
-    fn union(&mut self, a: usize, b: usize) -> bool {
-        let (mut a, mut b) = (self.find(a), self.find(b));
-        if a == b {
-            return false;
-        }
-        if self.size[a] < self.size[b] {
-            std::mem::swap(&mut a, &mut b);
-        }
-        self.parent[b] = a;
-        self.size[a] += self.size[b];
-        true
     }
 }
 

@@ -1,8 +1,9 @@
 //! HDBSCAN (Campello, Moulavi & Sander 2013), as scikit-learn's `HDBSCAN` computes it with its
 //! defaults (excess-of-mass selection, no single cluster, no epsilon): core distances from a
-//! k-d tree, a minimum spanning tree of the mutual reachability graph by Prim's algorithm
-//! (O(n) memory, O(n² · d) time, parallel), the single-linkage tree, the condensed tree, and
-//! the most stable clusters. Rows outside every selected cluster are noise; each row also gets
+//! k-d tree, a minimum spanning tree of the mutual reachability graph by Borůvka's algorithm
+//! over the same k-d tree (O(n · d) memory, parallel; scikit-learn's Prim's tree, or another of
+//! the same weights where equal weights leave a choice), the single-linkage tree, the condensed
+//! tree, and the most stable clusters. Rows outside every selected cluster are noise; each row also gets
 //! a membership strength in [0, 1].
 //!
 //! The fitted model keeps a copy of the training rows, their core distances and the condensed
@@ -13,10 +14,10 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::boruvka::MutualReachability;
 use crate::error::{Error, Result};
 use crate::kdtree::KdTree;
-use crate::matrix::{Float, Matrix, distance_f64};
-use crate::mst::prim;
+use crate::matrix::{Float, Matrix};
 
 /// HDBSCAN parameters as the user gives them; built with [`Hdbscan::params`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,15 +80,12 @@ impl HdbscanParams {
             });
         }
         let tree = KdTree::new(x);
-        let core: Vec<f64> = (0..n)
-            .into_par_iter()
-            .map(|i| tree.kth_distance(i, min_samples))
-            .collect();
-        // Prim's tree of the mutual reachability graph `max(core[a], core[b], ‖a − b‖)`, as
-        // scikit-learn's `mst_from_data_matrix`.
-        let mut mst = prim(x.rows(), |a, b| {
-            distance_f64(x.row(a), x.row(b)).max(core[a]).max(core[b])
-        });
+        let graph = MutualReachability::new(&tree, min_samples);
+        // The tree of the mutual reachability graph `max(core[a], core[b], ‖a − b‖)`, its edges
+        // in the order of scikit-learn's `mst_from_data_matrix` (Prim's), stably sorted.
+        let mut mst = graph.minimum_spanning_tree();
+        let core = graph.core_distances();
+        drop(graph);
         mst.sort_by(|a, b| a.2.total_cmp(&b.2));
         let linkage = single_linkage(n, &mst);
         let condensed = condense(n, &linkage, self.min_cluster_size);
@@ -483,6 +481,7 @@ impl Hdbscan {
 mod tests {
     use super::*;
     use crate::make_blobs;
+    use crate::matrix::distance_f64;
     use crate::metrics::adjusted_rand_score;
 
     #[test]

@@ -82,20 +82,45 @@ impl<'a, F: Float> KdTree<'a, F> {
         id
     }
 
-    /// Squared distance from `p` to the nearest point of node `id`'s box.
-    fn box_distance(&self, id: usize, p: &[f64]) -> f64 {
+    /// The data the tree was built on.
+    pub(crate) fn data(&self) -> &'a Matrix<F> {
+        self.x
+    }
+
+    /// The rows in tree order: node `id` holds `order()[start..end]` for its [`Self::span`].
+    pub(crate) fn order(&self) -> &[usize] {
+        &self.perm
+    }
+
+    /// Number of nodes; node 0 is the root, and every node comes before its children.
+    pub(crate) fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The positions in [`Self::order`] of the rows of node `id`.
+    pub(crate) fn span(&self, id: usize) -> std::ops::Range<usize> {
+        self.nodes[id].start..self.nodes[id].end
+    }
+
+    /// The two children of node `id`, or `None` for a leaf.
+    pub(crate) fn children(&self, id: usize) -> Option<(usize, usize)> {
+        let node = &self.nodes[id];
+        (node.left != usize::MAX).then_some((node.left, node.right))
+    }
+
+    /// Squared distance from `p` to the nearest point of node `id`'s box. Computed term by
+    /// term like a squared distance between rows, it is never above that of a row in the box.
+    pub(crate) fn box_distance(&self, id: usize, p: &[f64]) -> f64 {
         let d = p.len();
         let lo = &self.boxes[2 * d * id..2 * d * id + d];
         let hi = &self.boxes[2 * d * id + d..2 * d * (id + 1)];
         let mut near = 0.0;
         for ((&v, &l), &h) in p.iter().zip(lo).zip(hi) {
-            let gap = if v < l {
-                l - v
-            } else if v > h {
-                v - h
-            } else {
-                0.0
-            };
+            // Branch-free (comparisons that compile to `max` instructions, where `f64::max`
+            // also handles NaN): whether a row lies beside a box is not predictable.
+            let (below, above) = (l - v, v - h);
+            let gap = if below > above { below } else { above };
+            let gap = if gap > 0.0 { gap } else { 0.0 };
             near += gap * gap;
         }
         near
@@ -126,13 +151,6 @@ impl<'a, F: Float> KdTree<'a, F> {
                 stack.push(node.left);
             }
         }
-    }
-
-    /// Distance from row `i` to its `k`-th nearest row, counting row `i` itself as the first
-    /// (scikit-learn's core distance with `min_samples = k`). `k` must be between 1 and n.
-    pub(crate) fn kth_distance(&self, i: usize, k: usize) -> f64 {
-        let p: Vec<f64> = self.x.row(i).iter().map(|v| v.to_f64()).collect();
-        self.nearest(&p, k)[k - 1].0.sqrt()
     }
 
     /// The `k` rows nearest to point `p` (at most n), as (squared distance, row) in increasing
@@ -220,23 +238,6 @@ mod tests {
                     first_two.len() < 2
                 });
                 assert_eq!(first_two.len(), expected.len().min(2), "stops when told");
-            }
-        }
-    }
-
-    #[test]
-    fn kth_distance_matches_brute_force() {
-        let centers = Matrix::from_rows(&[[0.0, 0.0], [3.0, 1.0]]).unwrap();
-        let (x, _) = make_blobs(500, &centers, 1.0, 5).unwrap();
-        let tree = KdTree::new(&x);
-        for i in (0..x.rows()).step_by(23) {
-            let p: Vec<f64> = x.row(i).to_vec();
-            let mut all: Vec<f64> = (0..x.rows())
-                .map(|j| squared_distance_f64(&p, x.row(j)))
-                .collect();
-            all.sort_by(f64::total_cmp);
-            for k in [1, 2, 5, 17, 500] {
-                assert_eq!(tree.kth_distance(i, k), all[k - 1].sqrt(), "row {i} k {k}");
             }
         }
     }
