@@ -107,23 +107,7 @@ impl SelectKParams {
 
     /// Validates the parameters (everything that does not depend on the data).
     pub fn check(&self) -> Result<&Self> {
-        if self.k_min < 2 {
-            return Err(Error::param("k_min", self.k_min, "must be at least 2"));
-        }
-        if self.k_max < self.k_min {
-            return Err(Error::param(
-                "k_max",
-                self.k_max,
-                format!("must be at least k_min = {}", self.k_min),
-            ));
-        }
-        if self.silhouette_sample < 2 {
-            return Err(Error::param(
-                "silhouette_sample",
-                self.silhouette_sample,
-                "must be at least 2",
-            ));
-        }
+        check_sweep(self.k_min, self.k_max, self.silhouette_sample)?;
         if self.gap_references == 1 {
             return Err(Error::param(
                 "gap_references",
@@ -264,6 +248,29 @@ impl SelectKParams {
     fn kmeans_seed(&self) -> u64 {
         self.kmeans.seed_value()
     }
+}
+
+/// Checks shared by the k sweeps: a range of at least 2 clusters and a silhouette sample of at
+/// least 2 rows.
+pub(crate) fn check_sweep(k_min: usize, k_max: usize, silhouette_sample: usize) -> Result<()> {
+    if k_min < 2 {
+        return Err(Error::param("k_min", k_min, "must be at least 2"));
+    }
+    if k_max < k_min {
+        return Err(Error::param(
+            "k_max",
+            k_max,
+            format!("must be at least k_min = {k_min}"),
+        ));
+    }
+    if silhouette_sample < 2 {
+        return Err(Error::param(
+            "silhouette_sample",
+            silhouette_sample,
+            "must be at least 2",
+        ));
+    }
+    Ok(())
 }
 
 /// Runs k-means for every k of `ks` on `x` and recommends one; see [`SelectKParams`].

@@ -44,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::kprototypes::{KPrototypesParams, mixed_cost};
 use crate::metrics::{sample_rows, silhouette_with};
 use crate::mixed::MixedData;
-use crate::select_k::{Scored, by_silhouette, elbow, elbow_reason, sample_reason};
+use crate::select_k::{Scored, by_silhouette, check_sweep, elbow, elbow_reason, sample_reason};
 
 /// Parameters of [`select_k_prototypes`]: the range of k, the k-prototypes parameters used for
 /// every k, and the size above which the silhouette is estimated on a sample.
@@ -85,23 +85,7 @@ impl SelectKPrototypesParams {
     /// Validates the parameters (everything that does not depend on the data), the
     /// k-prototypes parameters for every k of the range included.
     pub fn check(&self) -> Result<&Self> {
-        if self.k_min < 2 {
-            return Err(Error::param("k_min", self.k_min, "must be at least 2"));
-        }
-        if self.k_max < self.k_min {
-            return Err(Error::param(
-                "k_max",
-                self.k_max,
-                format!("must be at least k_min = {}", self.k_min),
-            ));
-        }
-        if self.silhouette_sample < 2 {
-            return Err(Error::param(
-                "silhouette_sample",
-                self.silhouette_sample,
-                "must be at least 2",
-            ));
-        }
+        check_sweep(self.k_min, self.k_max, self.silhouette_sample)?;
         for k in self.k_min..=self.k_max {
             self.kprototypes.clone().with_k(k).check()?;
         }
