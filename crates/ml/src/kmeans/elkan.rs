@@ -4,8 +4,8 @@
 
 use rayon::prelude::*;
 
-use super::Data;
-use super::lloyd::{AddRows, GROUP, Sums, inertia, update_centers};
+use super::lloyd::{AddRows, GROUP, Sums};
+use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
 use crate::simd;
 
@@ -16,7 +16,7 @@ fn dist<F: Float>(a: &[F], b: &[F]) -> F {
 
 /// Half the distance between every pair of centroids (`k × k`), and for each centroid half the
 /// distance to its nearest other centroid.
-fn half_distances<F: Float>(centers: &[F], k: usize, d: usize) -> (Vec<F>, Vec<F>) {
+pub(super) fn half_distances<F: Float>(centers: &[F], k: usize, d: usize) -> (Vec<F>, Vec<F>) {
     let half = F::from_f64(0.5);
     let mut h = vec![F::ZERO; k * k];
     for i in 0..k {
@@ -104,11 +104,7 @@ fn iterate<F: Float>(
         .zip(b.lower.par_chunks_mut(GROUP * k))
         .enumerate()
         .map(|(g, ((labels, upper), lower))| {
-            let mut sums = if update {
-                Sums::zeros(k, d)
-            } else {
-                Sums::zeros(0, 0)
-            };
+            let mut sums = Sums::new(update, k, d);
             for (r, ((label_out, up), low)) in labels
                 .iter_mut()
                 .zip(upper.iter_mut())
@@ -177,49 +173,66 @@ fn shift_bounds<F: Float>(b: &mut Bounds<F>, shift: &[F]) {
         });
 }
 
-/// Elkan's algorithm from `centers`, with the same stopping rules as Lloyd's.
-pub(super) fn run<F: Float>(
-    data: &Data<F>,
-    mut centers: Vec<F>,
-    max_iter: usize,
-    tol: f64,
-) -> super::Run<F> {
-    let d = data.d;
-    let k = centers.len() / d;
-    let (mut half, mut next) = half_distances(&centers, k, d);
-    let mut b = init_bounds(data, &centers, k, &half);
-    let mut strict = false;
-    let mut converged = false;
-    let mut n_iter = 0;
-    for iter in 0..max_iter {
-        n_iter += 1;
-        let sums = iterate(data, &centers, &half, &next, &mut b, true);
-        // The first pass is compared with "no labels yet", so it never counts as converged.
-        let changed = if iter == 0 { data.n } else { sums.changed };
-        let (new_centers, shift) = update_centers(data, &centers, &b.labels, sums);
-        shift_bounds(&mut b, &shift);
-        centers = new_centers;
-        (half, next) = half_distances(&centers, k, d);
-        if changed == 0 {
-            strict = true;
-            converged = true;
-            break;
-        }
-        let shift_tot: f64 = shift.iter().map(|s| s.to_f64() * s.to_f64()).sum();
-        if shift_tot <= tol {
-            converged = true;
-            break;
+/// Elkan's iterations: the bounds, and the centroids' half distances they are compared with.
+pub(super) struct Elkan<F> {
+    bounds: Bounds<F>,
+    half: Vec<F>,
+    next: Vec<F>,
+    /// Whether the next pass is the first: its labels come from [`init_bounds`], and it is
+    /// compared with "no labels yet", so it never counts as converged.
+    first: bool,
+}
+
+impl<F: Float> Elkan<F> {
+    pub(super) fn new(data: &Data<F>, centers: &[F]) -> Self {
+        let k = centers.len() / data.d;
+        let (half, next) = half_distances(centers, k, data.d);
+        Elkan {
+            bounds: init_bounds(data, centers, k, &half),
+            half,
+            next,
+            first: true,
         }
     }
-    if !strict {
-        iterate(data, &centers, &half, &next, &mut b, false);
+}
+
+impl<F: Float> Iterations<F> for Elkan<F> {
+    fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
+        let mut sums = iterate(
+            data,
+            centers,
+            &self.half,
+            &self.next,
+            &mut self.bounds,
+            true,
+        );
+        if std::mem::take(&mut self.first) {
+            sums.changed = data.n;
+        }
+        sums
     }
-    let inertia = inertia(data, &centers, &b.labels);
-    super::Run {
-        centers,
-        labels: b.labels,
-        inertia,
-        n_iter,
-        converged,
+
+    fn moved(&mut self, centers: &[F], shift: &[F]) {
+        shift_bounds(&mut self.bounds, shift);
+        (self.half, self.next) = half_distances(centers, shift.len(), centers.len() / shift.len());
+    }
+
+    fn relabel(&mut self, data: &Data<F>, centers: &[F]) {
+        iterate(
+            data,
+            centers,
+            &self.half,
+            &self.next,
+            &mut self.bounds,
+            false,
+        );
+    }
+
+    fn labels(&self) -> &[usize] {
+        &self.bounds.labels
+    }
+
+    fn into_labels(self) -> Vec<usize> {
+        self.bounds.labels
     }
 }

@@ -8,25 +8,11 @@
 
 use rayon::prelude::*;
 
-use super::Data;
-use super::lloyd::{GROUP, LANES, Sums, inertia, update_centers};
+use super::elkan::half_distances;
+use super::lloyd::{GROUP, LANES, Sums, lane_blocks};
+use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
 use crate::simd::{self, Kernel, mul_add};
-
-/// Half the distance from each centroid to its nearest other centroid.
-fn half_gaps<F: Float>(centers: &[F], k: usize, d: usize) -> Vec<f64> {
-    (0..k)
-        .map(|j| {
-            let cj = &centers[j * d..(j + 1) * d];
-            (0..k)
-                .filter(|&i| i != j)
-                .map(|i| squared_distance(cj, &centers[i * d..(i + 1) * d]).to_f64())
-                .fold(f64::INFINITY, f64::min)
-                .sqrt()
-                * 0.5
-        })
-        .collect()
-}
 
 /// How far the centroids moved in the last update: each one's move, and the largest and
 /// second largest moves with the index of the largest (the lower bound of a row loosens by
@@ -38,14 +24,6 @@ struct Moves {
 }
 
 impl Moves {
-    fn none(k: usize) -> Self {
-        Moves {
-            shift: vec![0.0; k],
-            largest: (0, 0.0),
-            second: 0.0,
-        }
-    }
-
     fn new(shift: Vec<f64>) -> Self {
         let mut largest = (0, f64::NEG_INFINITY);
         let mut second = f64::NEG_INFINITY;
@@ -109,11 +87,7 @@ impl<F: Float> Kernel for Pass<'_, F> {
     fn run<const FMA: bool>(self) -> Sums {
         let k = self.half.len();
         let d = self.x.len() / self.w.len();
-        let mut delta = if self.update {
-            Sums::zeros(k, d)
-        } else {
-            Sums::zeros(0, 0)
-        };
+        let mut delta = Sums::new(self.update, k, d);
         for (r, row) in self.x.chunks_exact(d).enumerate() {
             let old = self.labels[r];
             if old != usize::MAX {
@@ -191,17 +165,6 @@ fn two_nearest<F: Float, const FMA: bool>(
     (best, first, second)
 }
 
-/// The centroids in blocks of [`LANES`], feature by feature (padding lanes are never read).
-fn lane_blocks<F: Float>(centers: &[F], k: usize, d: usize) -> Vec<[F; LANES]> {
-    let mut blocks = vec![[F::ZERO; LANES]; k.div_ceil(LANES) * d];
-    for j in 0..k {
-        for (f, &v) in centers[j * d..(j + 1) * d].iter().enumerate() {
-            blocks[(j / LANES) * d + f][j % LANES] = v;
-        }
-    }
-    blocks
-}
-
 /// One pass over every row, in groups whose changes are added in group order.
 fn pass<F: Float>(
     data: &Data<F>,
@@ -211,8 +174,12 @@ fn pass<F: Float>(
     update: bool,
 ) -> Sums {
     let (k, d) = (centers.len() / data.d, data.d);
-    let lanes = lane_blocks(centers, k, d);
-    let half = half_gaps(centers, k, d);
+    let lanes = lane_blocks(centers.chunks_exact(d), d);
+    let half: Vec<f64> = half_distances(centers, k, d)
+        .1
+        .iter()
+        .map(|h| h.to_f64())
+        .collect();
     let partials: Vec<Sums> = b
         .labels
         .par_chunks_mut(GROUP)
@@ -238,53 +205,51 @@ fn pass<F: Float>(
     Sums::total(&partials, k, d, update)
 }
 
-/// Hamerly's algorithm from `centers`, with the same stopping rules as Lloyd's.
-pub(super) fn run<F: Float>(
-    data: &Data<F>,
-    mut centers: Vec<F>,
-    max_iter: usize,
-    tol: f64,
-) -> super::Run<F> {
-    let (n, d) = (data.n, data.d);
-    let k = centers.len() / d;
-    let mut b = Bounds {
-        labels: vec![usize::MAX; n],
-        upper: vec![0.0; n],
-        lower: vec![0.0; n],
-    };
-    let mut sums = Sums::zeros(k, d);
-    let mut moves = Moves::none(k);
-    let mut strict = false;
-    let mut converged = false;
-    let mut n_iter = 0;
-    for _ in 0..max_iter {
-        n_iter += 1;
-        let delta = pass(data, &centers, &moves, &mut b, true);
-        sums.merge(&delta);
-        let (new_centers, shift) = update_centers(data, &centers, &b.labels, sums.clone());
-        centers = new_centers;
-        moves = Moves::new(shift.iter().map(|s| s.to_f64()).collect());
-        if delta.changed == 0 {
-            strict = true;
-            converged = true;
-            break;
-        }
-        let shift_tot: f64 = moves.shift.iter().map(|s| s * s).sum();
-        if shift_tot <= tol {
-            converged = true;
-            break;
+/// Hamerly's iterations: the bounds, the cluster sums kept up to date by the rows that move,
+/// and the centroids' last moves.
+pub(super) struct Hamerly {
+    bounds: Bounds,
+    sums: Sums,
+    moves: Moves,
+}
+
+impl Hamerly {
+    pub(super) fn new(n: usize, k: usize, d: usize) -> Self {
+        Hamerly {
+            bounds: Bounds {
+                labels: vec![usize::MAX; n],
+                upper: vec![0.0; n],
+                lower: vec![0.0; n],
+            },
+            sums: Sums::zeros(k, d),
+            moves: Moves::new(vec![0.0; k]),
         }
     }
-    if !strict {
-        // Labels must match the final centroids.
-        pass(data, &centers, &moves, &mut b, false);
+}
+
+impl<F: Float> Iterations<F> for Hamerly {
+    fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
+        let delta = pass(data, centers, &self.moves, &mut self.bounds, true);
+        self.sums.merge(&delta);
+        Sums {
+            changed: delta.changed,
+            ..self.sums.clone()
+        }
     }
-    let inertia = inertia(data, &centers, &b.labels);
-    super::Run {
-        centers,
-        labels: b.labels,
-        inertia,
-        n_iter,
-        converged,
+
+    fn moved(&mut self, _centers: &[F], shift: &[F]) {
+        self.moves = Moves::new(shift.iter().map(|s| s.to_f64()).collect());
+    }
+
+    fn relabel(&mut self, data: &Data<F>, centers: &[F]) {
+        pass(data, centers, &self.moves, &mut self.bounds, false);
+    }
+
+    fn labels(&self) -> &[usize] {
+        &self.bounds.labels
+    }
+
+    fn into_labels(self) -> Vec<usize> {
+        self.bounds.labels
     }
 }

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 use super::Data;
-use super::lloyd::{GROUP, LANES};
+use super::lloyd::{GROUP, LANES, lane_blocks};
 use crate::matrix::{Float, squared_distance};
 use crate::simd::{self, Kernel, mul_add};
 
@@ -138,13 +138,7 @@ fn candidate_pass<F: Float>(
     // Candidates by blocks of LANES, feature by feature, so that the distances to all of them
     // are computed together in fixed-size lanes.
     let d = data.d;
-    let n_blocks = trials.div_ceil(LANES);
-    let mut lanes = vec![[F::ZERO; LANES]; n_blocks * d];
-    for (t, c) in candidates.iter().enumerate() {
-        for (f, &v) in c.iter().enumerate() {
-            lanes[(t / LANES) * d + f][t % LANES] = v;
-        }
-    }
+    let lanes = lane_blocks(candidates.iter().copied(), d);
     per_group
         .into_par_iter()
         .enumerate()

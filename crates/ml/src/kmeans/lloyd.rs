@@ -9,7 +9,7 @@
 
 use rayon::prelude::*;
 
-use super::Data;
+use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
 use crate::simd::{self, Kernel, mul_add};
 
@@ -36,21 +36,26 @@ impl Sums {
         }
     }
 
-    /// Adds `other` to `self`, cluster by cluster.
-    /// The sums of per-block partial sums, added in block order so that the result does not
-    /// depend on the thread count; only the change count when the centroids are not updated.
-    pub(super) fn total(partials: &[Sums], k: usize, d: usize, update: bool) -> Sums {
-        let mut total = if update {
+    /// Zero sums for `k` clusters of `d` features when `update`, else only a change count.
+    pub(super) fn new(update: bool, k: usize, d: usize) -> Self {
+        if update {
             Sums::zeros(k, d)
         } else {
             Sums::zeros(0, 0)
-        };
+        }
+    }
+
+    /// The sums of per-block partial sums, added in block order so that the result does not
+    /// depend on the thread count; only the change count when the centroids are not updated.
+    pub(super) fn total(partials: &[Sums], k: usize, d: usize, update: bool) -> Sums {
+        let mut total = Sums::new(update, k, d);
         for p in partials {
             total.merge(p);
         }
         total
     }
 
+    /// Adds `other` to `self`, cluster by cluster.
     pub(super) fn merge(&mut self, other: &Sums) {
         self.sums
             .iter_mut()
@@ -73,6 +78,25 @@ const ROWS: usize = 4;
 /// partial sums are added to the group's `f64` sums.
 const SUB: usize = 256;
 
+/// `rows` (of `d` values) in blocks of [`LANES`] rows, feature by feature
+/// (`[block][feature][lane]`), the last block padded with zeros: the layout in which the
+/// kernels compute the distances from one row to [`LANES`] others in fixed-size lanes.
+pub(super) fn lane_blocks<'a, F: Float>(
+    rows: impl Iterator<Item = &'a [F]>,
+    d: usize,
+) -> Vec<[F; LANES]> {
+    let mut blocks = Vec::new();
+    for (j, row) in rows.enumerate() {
+        if j % LANES == 0 {
+            blocks.resize(blocks.len() + d, [F::ZERO; LANES]);
+        }
+        for (f, &v) in row.iter().enumerate() {
+            blocks[(j / LANES) * d + f][j % LANES] = v;
+        }
+    }
+    blocks
+}
+
 /// Centroids laid out for the assignment kernel: in blocks of [`LANES`] centroids, feature by
 /// feature (`[block][feature][lane]`), padded with zero centroids of infinite norm that are
 /// never nearest; and their squared norms.
@@ -84,18 +108,15 @@ pub(super) struct Prepared<F> {
 
 impl<F: Float> Prepared<F> {
     pub(super) fn new(centers: &[F], k: usize, d: usize) -> Self {
-        let n_blocks = k.div_ceil(LANES);
-        let mut blocks = vec![[F::ZERO; LANES]; n_blocks * d];
-        let mut norms = vec![[F::INFINITY; LANES]; n_blocks];
-        for j in 0..k {
-            let c = &centers[j * d..(j + 1) * d];
-            let (b, lane) = (j / LANES, j % LANES);
-            for (f, &v) in c.iter().enumerate() {
-                blocks[b * d + f][lane] = v;
-            }
-            norms[b][lane] = c.iter().map(|&v| v * v).sum();
+        let mut norms = vec![[F::INFINITY; LANES]; k.div_ceil(LANES)];
+        for (j, c) in centers.chunks_exact(d).enumerate() {
+            norms[j / LANES][j % LANES] = c.iter().map(|&v| v * v).sum();
         }
-        Prepared { blocks, norms, d }
+        Prepared {
+            blocks: lane_blocks(centers.chunks_exact(d), d),
+            norms,
+            d,
+        }
     }
 
     /// Index of the centroid nearest to `row` (the first one on ties), comparing
@@ -260,11 +281,7 @@ pub(super) fn assign<F: Float>(
         .enumerate()
         .map(|(g, labels)| {
             let (start, end) = (g * GROUP, g * GROUP + labels.len());
-            let mut sums = if update {
-                Sums::zeros(k, d)
-            } else {
-                Sums::zeros(0, 0)
-            };
+            let mut sums = Sums::new(update, k, d);
             sums.changed = simd::run(AssignGroup {
                 prepared: &prepared,
                 x: &data.x[start * d..end * d],
@@ -356,45 +373,35 @@ pub(crate) fn sum_in_groups(labels: &[usize], value: impl Fn(usize, usize) -> f6
     partials.iter().sum()
 }
 
-/// Lloyd's algorithm from `centers` until labels stop changing, the squared centroid shift is
-/// at most `tol`, or `max_iter` iterations (scikit-learn's `_kmeans_single_lloyd`).
-pub(super) fn run<F: Float>(
-    data: &Data<F>,
-    mut centers: Vec<F>,
-    max_iter: usize,
-    tol: f64,
-) -> super::Run<F> {
-    let mut labels = vec![usize::MAX; data.n];
-    let mut strict = false;
-    let mut converged = false;
-    let mut n_iter = 0;
-    for _ in 0..max_iter {
-        n_iter += 1;
-        let sums = assign(data, &centers, &mut labels, true);
-        let changed = sums.changed;
-        let (new_centers, shift) = update_centers(data, &centers, &labels, sums);
-        centers = new_centers;
-        if changed == 0 {
-            strict = true;
-            converged = true;
-            break;
-        }
-        let shift_tot: f64 = shift.iter().map(|s| s.to_f64() * s.to_f64()).sum();
-        if shift_tot <= tol {
-            converged = true;
-            break;
+/// Lloyd's iterations: every row against every centroid.
+pub(super) struct Lloyd {
+    labels: Vec<usize>,
+}
+
+impl Lloyd {
+    pub(super) fn new(n: usize) -> Self {
+        Lloyd {
+            labels: vec![usize::MAX; n],
         }
     }
-    if !strict {
-        // Labels must match the final centroids.
-        assign(data, &centers, &mut labels, false);
+}
+
+impl<F: Float> Iterations<F> for Lloyd {
+    fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
+        assign(data, centers, &mut self.labels, true)
     }
-    let inertia = inertia(data, &centers, &labels);
-    super::Run {
-        centers,
-        labels,
-        inertia,
-        n_iter,
-        converged,
+
+    fn moved(&mut self, _centers: &[F], _shift: &[F]) {}
+
+    fn relabel(&mut self, data: &Data<F>, centers: &[F]) {
+        assign(data, centers, &mut self.labels, false);
+    }
+
+    fn labels(&self) -> &[usize] {
+        &self.labels
+    }
+
+    fn into_labels(self) -> Vec<usize> {
+        self.labels
     }
 }

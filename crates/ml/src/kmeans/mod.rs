@@ -333,9 +333,15 @@ impl KMeansValidParams {
                 }
             };
             let run = match p.algorithm {
-                Algorithm::Lloyd => lloyd::run(&data, start, p.max_iter, tol),
-                Algorithm::Elkan => elkan::run(&data, start, p.max_iter, tol),
-                Algorithm::Hamerly => hamerly::run(&data, start, p.max_iter, tol),
+                Algorithm::Lloyd => iterate(&data, start, p.max_iter, tol, lloyd::Lloyd::new(n)),
+                Algorithm::Elkan => {
+                    let elkan = elkan::Elkan::new(&data, &start);
+                    iterate(&data, start, p.max_iter, tol, elkan)
+                }
+                Algorithm::Hamerly => {
+                    let hamerly = hamerly::Hamerly::new(n, p.k, d);
+                    iterate(&data, start, p.max_iter, tol, hamerly)
+                }
             };
             if best.as_ref().is_none_or(|b| run.inertia < b.inertia) {
                 best = Some(run);
@@ -426,6 +432,66 @@ impl<F: Float> Data<'_, F> {
     #[inline]
     fn row(&self, i: usize) -> &[F] {
         &self.x[i * self.d..(i + 1) * self.d]
+    }
+}
+
+/// One algorithm's iterations (Lloyd, Elkan, Hamerly), driven by [`iterate`].
+trait Iterations<F> {
+    /// Reassigns the rows to `centers`; returns the weighted sums of the clusters, with the
+    /// number of rows that changed cluster.
+    fn assign(&mut self, data: &Data<F>, centers: &[F]) -> lloyd::Sums;
+    /// Told the new `centers` and how far each centroid moved.
+    fn moved(&mut self, centers: &[F], shift: &[F]);
+    /// Makes the labels match `centers` (after a stop on the tolerance).
+    fn relabel(&mut self, data: &Data<F>, centers: &[F]);
+    /// The current label of every row.
+    fn labels(&self) -> &[usize];
+    /// The labels, once done.
+    fn into_labels(self) -> Vec<usize>;
+}
+
+/// Iterations from `centers` until no label changes, the squared centroid shift is at most
+/// `tol`, or `max_iter` iterations (scikit-learn's `_kmeans_single_lloyd` and `_elkan`).
+fn iterate<F: Float>(
+    data: &Data<F>,
+    mut centers: Vec<F>,
+    max_iter: usize,
+    tol: f64,
+    mut steps: impl Iterations<F>,
+) -> Run<F> {
+    let mut strict = false;
+    let mut converged = false;
+    let mut n_iter = 0;
+    for _ in 0..max_iter {
+        n_iter += 1;
+        let sums = steps.assign(data, &centers);
+        let changed = sums.changed;
+        let (new_centers, shift) = lloyd::update_centers(data, &centers, steps.labels(), sums);
+        centers = new_centers;
+        steps.moved(&centers, &shift);
+        if changed == 0 {
+            strict = true;
+            converged = true;
+            break;
+        }
+        let shift_tot: f64 = shift.iter().map(|s| s.to_f64() * s.to_f64()).sum();
+        if shift_tot <= tol {
+            converged = true;
+            break;
+        }
+    }
+    if !strict {
+        // Labels must match the final centroids.
+        steps.relabel(data, &centers);
+    }
+    let labels = steps.into_labels();
+    let inertia = lloyd::inertia(data, &centers, &labels);
+    Run {
+        centers,
+        labels,
+        inertia,
+        n_iter,
+        converged,
     }
 }
 
