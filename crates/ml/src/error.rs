@@ -190,6 +190,18 @@ pub enum Error {
         /// How to fix it.
         fix: &'static str,
     },
+    /// A classifier's training target has only one class.
+    #[error(
+        "the target has only {} values in its {rows} rows; a model needs both classes \
+         (check the target's definition or the rows kept)",
+        if *class { "true" } else { "false" }
+    )]
+    SingleClass {
+        /// Rows of the target.
+        rows: usize,
+        /// The one class present.
+        class: bool,
+    },
     /// A bug in cible-ml.
     #[error("internal error (a bug in cible-ml, please report it): {detail}")]
     Internal {

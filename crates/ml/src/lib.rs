@@ -198,6 +198,7 @@ mod select_k;
 mod select_kprototypes;
 mod simd;
 mod stability;
+pub mod supervised;
 #[cfg(test)]
 mod test_support;
 mod union_find;

@@ -259,31 +259,7 @@ impl KMeansValidParams {
     /// weight 0 are labelled but do not move centroids, and k-means++ draws them only once
     /// every row of positive weight is already a centroid.
     pub fn fit_weighted<F: Float>(&self, x: &Matrix<F>, weights: &[f64]) -> Result<KMeans<F>> {
-        if weights.len() != x.rows() {
-            return Err(Error::LengthMismatch {
-                what: "sample weights",
-                rows: x.rows(),
-                found: weights.len(),
-            });
-        }
-        if let Some((index, &value)) = weights
-            .iter()
-            .enumerate()
-            .find(|&(_, w)| !(w.is_finite() && *w >= 0.0))
-        {
-            return Err(Error::InvalidWeight {
-                index,
-                value,
-                reason: "weights must be finite and non-negative",
-            });
-        }
-        if !weights.iter().any(|&w| w > 0.0) {
-            return Err(Error::InvalidWeight {
-                index: 0,
-                value: 0.0,
-                reason: "at least one weight must be positive",
-            });
-        }
+        check_weights(weights, x.rows())?;
         self.fit_inner(x, weights.to_vec())
     }
 
@@ -610,6 +586,36 @@ pub(crate) fn check_given(k: usize, given: usize, n_init: usize, noun: &str) -> 
             n_init,
             format!("must be 1 when the initial {noun}s are given"),
         ));
+    }
+    Ok(())
+}
+
+/// Checks sample weights: one per row, finite, non-negative, not all zero.
+pub(crate) fn check_weights(weights: &[f64], rows: usize) -> Result<()> {
+    if weights.len() != rows {
+        return Err(Error::LengthMismatch {
+            what: "sample weights",
+            rows,
+            found: weights.len(),
+        });
+    }
+    if let Some((index, &value)) = weights
+        .iter()
+        .enumerate()
+        .find(|&(_, w)| !(w.is_finite() && *w >= 0.0))
+    {
+        return Err(Error::InvalidWeight {
+            index,
+            value,
+            reason: "weights must be finite and non-negative",
+        });
+    }
+    if !weights.iter().any(|&w| w > 0.0) {
+        return Err(Error::InvalidWeight {
+            index: 0,
+            value: 0.0,
+            reason: "at least one weight must be positive",
+        });
     }
     Ok(())
 }
