@@ -192,11 +192,14 @@ pub enum Error {
     },
     /// A classifier's training target has only one class.
     #[error(
-        "the target has only {} values in its {rows} rows; a model needs both classes \
+        "the target has only {} values in its {rows} rows; {what} {} both classes \
          (check the target's definition or the rows kept)",
-        if *class { "true" } else { "false" }
+        if *class { "true" } else { "false" },
+        if what.ends_with('s') { "need" } else { "needs" }
     )]
     SingleClass {
+        /// What needs both classes (`"a model"`, `"these metrics"`).
+        what: &'static str,
         /// Rows of the target.
         rows: usize,
         /// The one class present.

@@ -1,6 +1,11 @@
-//! Clustering quality metrics, each equal to scikit-learn's to 1e-9 on the same data.
+//! Clustering and classification metrics, each equal to scikit-learn's on the same data.
 //!
-//! Internal metrics judge one labelling of a matrix: [`silhouette_score`] (and its per-sample,
+//! Classification: [`roc_auc_score`], [`average_precision_score`], [`log_loss`],
+//! [`brier_score`], their curves ([`roc_curve`], [`precision_recall_curve`],
+//! [`calibration_curve`]), the [`Confusion`] matrix at a threshold chosen by a
+//! [`ThresholdRule`], and the [`gains_table`] by score band.
+//!
+//! Clustering: internal metrics judge one labelling of a matrix: [`silhouette_score`] (and its per-sample,
 //! per-cluster and sampled variants), [`calinski_harabasz_score`], [`davies_bouldin_score`] and
 //! [`inertia`], and the [`dunn_index`]; for mixed data, [`kprototypes_cost`] and the silhouette
 //! on any distance ([`silhouette_with`], [`silhouette_precomputed`]; Gower's:
@@ -11,6 +16,7 @@
 //! Labels are arbitrary `usize` values: only which rows share a label matters, not the values.
 
 mod calinski_harabasz;
+mod classification;
 mod davies_bouldin;
 mod dunn;
 mod inertia;
@@ -20,6 +26,11 @@ mod rand_index;
 mod silhouette;
 
 pub use calinski_harabasz::{calinski_harabasz_score, label_means};
+pub use classification::{
+    CalibrationBin, ChosenThreshold, Confusion, GainsBand, PrPoint, RocPoint, ThresholdRule,
+    average_precision_score, brier_score, calibration_curve, gains_table, log_loss,
+    precision_recall_curve, roc_auc_score, roc_curve,
+};
 pub use davies_bouldin::davies_bouldin_score;
 pub use dunn::dunn_index;
 pub use inertia::inertia;

@@ -6,6 +6,10 @@
 //! whose values are finite (missing values are imputed before, by the caller, never read as
 //! zero). Every model is seeded and gives the same result whatever the number of threads.
 
+mod logistic;
+
+pub use logistic::{LogisticRegression, LogisticRegressionParams, Penalty};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -97,6 +101,7 @@ pub(crate) fn check_training(
     let positives = y.iter().filter(|&&t| t).count();
     if positives == 0 || positives == y.len() {
         return Err(Error::SingleClass {
+            what: "a model",
             rows: y.len(),
             class: positives > 0,
         });
