@@ -7,8 +7,16 @@
 //! zero). Every model is seeded and gives the same result whatever the number of threads.
 
 mod logistic;
+mod model;
+mod search;
+mod split;
 
 pub use logistic::{LogisticRegression, LogisticRegressionParams, Penalty};
+pub use model::{ContributionScale, Contributions, Model, ModelKind, ModelParams};
+pub use search::{
+    CandidateScore, PermutationImportance, SearchResult, permutation_importance, search,
+};
+pub use split::{Fold, Split, SplitParams, stratified_folds, time_folds};
 
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,218 @@
+//! Choosing a model on validation folds only: cross-validated AUC of candidate parameters
+//! ([`search`]), and the permutation importance of each column for a fitted model.
+
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Classifier, Fold, ModelParams};
+use crate::error::{Error, Result};
+use crate::matrix::Matrix;
+use crate::metrics::roc_auc_score;
+
+/// One candidate's cross-validated AUC.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateScore {
+    /// The candidate's parameters.
+    pub params: ModelParams,
+    /// AUC on each fold's validation rows.
+    pub fold_auc: Vec<f64>,
+    /// Their mean.
+    pub mean_auc: f64,
+    /// Their standard deviation.
+    pub sd_auc: f64,
+}
+
+/// The result of a search: every candidate's score and the best one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResult {
+    /// Every candidate, in the order given.
+    pub candidates: Vec<CandidateScore>,
+    /// Position of the best: the highest mean AUC, the first of equals.
+    pub best: usize,
+}
+
+impl SearchResult {
+    /// The best candidate.
+    pub fn best(&self) -> &CandidateScore {
+        &self.candidates[self.best]
+    }
+}
+
+/// Fits every candidate on every fold's training rows and scores it by AUC on the fold's
+/// validation rows. Fits run in parallel; results do not depend on the thread count. A fold
+/// whose training or validation rows hold a single class is an error that says so.
+pub fn search(
+    candidates: &[ModelParams],
+    x: &Matrix<f64>,
+    y: &[bool],
+    folds: &[Fold],
+) -> Result<SearchResult> {
+    if candidates.is_empty() {
+        return Err(Error::param(
+            "candidates",
+            0,
+            "the search needs at least one",
+        ));
+    }
+    let jobs: Vec<(usize, usize)> = (0..candidates.len())
+        .flat_map(|c| (0..folds.len()).map(move |f| (c, f)))
+        .collect();
+    let aucs: Vec<f64> = jobs
+        .par_iter()
+        .map(|&(c, f)| {
+            let fold = &folds[f];
+            let pick = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<bool>>();
+            let model = candidates[c].fit(&x.select_rows(&fold.train), &pick(&fold.train))?;
+            let scores = model.predict_proba(&x.select_rows(&fold.validation))?;
+            roc_auc_score(&pick(&fold.validation), &scores)
+        })
+        .collect::<Result<_>>()?;
+    let scored: Vec<CandidateScore> = candidates
+        .iter()
+        .zip(aucs.chunks(folds.len().max(1)))
+        .map(|(params, fold_auc)| {
+            let k = fold_auc.len() as f64;
+            let mean_auc = fold_auc.iter().sum::<f64>() / k;
+            let sd_auc = (fold_auc.iter().map(|a| (a - mean_auc).powi(2)).sum::<f64>() / k).sqrt();
+            CandidateScore {
+                params: params.clone(),
+                fold_auc: fold_auc.to_vec(),
+                mean_auc,
+                sd_auc,
+            }
+        })
+        .collect();
+    let best = scored.iter().enumerate().fold(0, |best, (i, c)| {
+        if c.mean_auc > scored[best].mean_auc {
+            i
+        } else {
+            best
+        }
+    });
+    Ok(SearchResult {
+        candidates: scored,
+        best,
+    })
+}
+
+/// How much a column matters to a fitted model: the drop in AUC when its values are shuffled
+/// among the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PermutationImportance {
+    /// Mean AUC drop over the repeats.
+    pub mean: f64,
+    /// Its standard deviation.
+    pub sd: f64,
+}
+
+/// Permutation importance of every column of `x` for `model` (scikit-learn's
+/// `permutation_importance` with the AUC): each column shuffled `repeats` times, each shuffle
+/// seeded by `seed`, the column and the repeat, so that the result does not depend on the
+/// thread count.
+pub fn permutation_importance(
+    model: &dyn Classifier,
+    x: &Matrix<f64>,
+    y: &[bool],
+    repeats: usize,
+    seed: u64,
+) -> Result<Vec<PermutationImportance>> {
+    if repeats == 0 {
+        return Err(Error::param("repeats", 0, "must be at least 1"));
+    }
+    let baseline = roc_auc_score(y, &model.predict_proba(x)?)?;
+    let (n, d) = (x.rows(), x.cols());
+    let drops: Vec<f64> = (0..d * repeats)
+        .into_par_iter()
+        .map(|job| {
+            let (column, repeat) = (job / repeats, job % repeats);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            rng.set_stream((column * repeats + repeat) as u64);
+            let mut order: Vec<usize> = (0..n).collect();
+            order.shuffle(&mut rng);
+            let mut data = x.as_slice().to_vec();
+            for (i, &from) in order.iter().enumerate() {
+                data[i * d + column] = x.get(from, column);
+            }
+            let shuffled = Matrix::new(data, n, d)?;
+            Ok(baseline - roc_auc_score(y, &model.predict_proba(&shuffled)?)?)
+        })
+        .collect::<Result<_>>()?;
+    Ok(drops
+        .chunks(repeats)
+        .map(|d| {
+            let mean = d.iter().sum::<f64>() / repeats as f64;
+            let sd = (d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / repeats as f64).sqrt();
+            PermutationImportance { mean, sd }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::supervised::{ClassWeight, LogisticRegression, ModelKind, stratified_folds};
+
+    /// Column 0 decides the target, column 1 is noise.
+    fn data() -> (Matrix<f64>, Vec<bool>) {
+        let rows: Vec<[f64; 2]> = (0..400)
+            .map(|i| {
+                let t = i as f64;
+                [(t * 0.37).sin() * 2.0, (t * 1.3).cos()]
+            })
+            .collect();
+        let y = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| r[0] + 0.7 * (i as f64 * 2.9).sin() > 0.3)
+            .collect();
+        (Matrix::from_rows(&rows).unwrap(), y)
+    }
+
+    #[test]
+    fn search_scores_every_candidate_on_every_fold() {
+        let (x, y) = data();
+        let folds = stratified_folds(&y, 4, 0).unwrap();
+        let grid = ModelKind::Logistic.grid(ClassWeight::None, 0);
+        let result = search(&grid, &x, &y, &folds).unwrap();
+        assert_eq!(result.candidates.len(), grid.len());
+        for c in &result.candidates {
+            assert_eq!(c.fold_auc.len(), 4);
+            assert!(c.mean_auc > 0.8 && c.mean_auc <= 1.0, "{}", c.mean_auc);
+        }
+        let best = result.best().mean_auc;
+        assert!(result.candidates.iter().all(|c| c.mean_auc <= best));
+        // The fold scores are those of fits on the fold's rows alone.
+        let fold = &folds[2];
+        let pick = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<bool>>();
+        let model = grid[0]
+            .fit(&x.select_rows(&fold.train), &pick(&fold.train))
+            .unwrap();
+        let auc = roc_auc_score(
+            &pick(&fold.validation),
+            &model
+                .predict_proba(&x.select_rows(&fold.validation))
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(result.candidates[0].fold_auc[2], auc);
+    }
+
+    #[test]
+    fn permutation_importance_finds_the_driver() {
+        let (x, y) = data();
+        let model = LogisticRegression::params().fit(&x, &y).unwrap();
+        let importance = permutation_importance(&model, &x, &y, 5, 1).unwrap();
+        assert!(importance[0].mean > 0.2, "{:?}", importance);
+        assert!(importance[1].mean.abs() < 0.02, "{:?}", importance);
+        let run = || permutation_importance(&model, &x, &y, 5, 1).unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap()
+            .install(run);
+        assert_eq!(one, importance);
+    }
+}
