@@ -928,6 +928,22 @@ impl Preprocessor {
         self.steps.iter().flat_map(Step::feature_names).collect()
     }
 
+    /// The input column behind each output column: its own name for a numeric or ordinal
+    /// column, the encoded column's for each one-hot column.
+    pub fn feature_sources(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .flat_map(|step| {
+                let source = match step {
+                    Step::Numeric { column, .. } => column,
+                    Step::OneHot { encoder, .. } => &encoder.column,
+                    Step::Ordinal { encoder, .. } => &encoder.column,
+                };
+                std::iter::repeat_n(source.clone(), step.n_features())
+            })
+            .collect()
+    }
+
     /// `frame` as an `n × n_features` matrix. Fails on a missing column, a column of the wrong
     /// kind, a missing or invalid number, or an unknown category where that is an error.
     pub fn transform(&self, frame: &Frame) -> Result<Matrix<f64>> {
@@ -1284,6 +1300,10 @@ mod tests {
                 "sector=Services",
                 "size"
             ]
+        );
+        assert_eq!(
+            pre.feature_sources(),
+            ["revenue", "sector", "sector", "sector", "sector", "size"]
         );
         assert_eq!((x.rows(), x.cols()), (5, pre.n_features()));
         // log1p then z-score: mean 0, population variance 1.

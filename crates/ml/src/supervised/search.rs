@@ -108,33 +108,44 @@ pub struct PermutationImportance {
     pub sd: f64,
 }
 
-/// Permutation importance of every column of `x` for `model` (scikit-learn's
-/// `permutation_importance` with the AUC): each column shuffled `repeats` times, each shuffle
-/// seeded by `seed`, the column and the repeat, so that the result does not depend on the
-/// thread count.
+/// Permutation importance of groups of columns of `x` for `model` (scikit-learn's
+/// `permutation_importance` with the AUC): the columns of each group shuffled together
+/// (the one-hot columns of one category, say; `[[0], [1], …]` for every column alone),
+/// `repeats` times, each shuffle seeded by `seed`, the group and the repeat, so that the
+/// result does not depend on the thread count.
 pub fn permutation_importance(
     model: &dyn Classifier,
     x: &Matrix<f64>,
     y: &[bool],
+    groups: &[Vec<usize>],
     repeats: usize,
     seed: u64,
 ) -> Result<Vec<PermutationImportance>> {
     if repeats == 0 {
         return Err(Error::param("repeats", 0, "must be at least 1"));
     }
-    let baseline = roc_auc_score(y, &model.predict_proba(x)?)?;
     let (n, d) = (x.rows(), x.cols());
-    let drops: Vec<f64> = (0..d * repeats)
+    if let Some(&column) = groups.iter().flatten().find(|&&c| c >= d) {
+        return Err(Error::param(
+            "groups",
+            column,
+            format!("names a column beyond the data's {d}"),
+        ));
+    }
+    let baseline = roc_auc_score(y, &model.predict_proba(x)?)?;
+    let drops: Vec<f64> = (0..groups.len() * repeats)
         .into_par_iter()
         .map(|job| {
-            let (column, repeat) = (job / repeats, job % repeats);
+            let (group, repeat) = (job / repeats, job % repeats);
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream((column * repeats + repeat) as u64);
+            rng.set_stream((group * repeats + repeat) as u64);
             let mut order: Vec<usize> = (0..n).collect();
             order.shuffle(&mut rng);
             let mut data = x.as_slice().to_vec();
             for (i, &from) in order.iter().enumerate() {
-                data[i * d + column] = x.get(from, column);
+                for &column in &groups[group] {
+                    data[i * d + column] = x.get(from, column);
+                }
             }
             let shuffled = Matrix::new(data, n, d)?;
             Ok(baseline - roc_auc_score(y, &model.predict_proba(&shuffled)?)?)
@@ -204,15 +215,25 @@ mod tests {
     fn permutation_importance_finds_the_driver() {
         let (x, y) = data();
         let model = LogisticRegression::params().fit(&x, &y).unwrap();
-        let importance = permutation_importance(&model, &x, &y, 5, 1).unwrap();
+        let groups = [vec![0], vec![1]];
+        let importance = permutation_importance(&model, &x, &y, &groups, 5, 1).unwrap();
         assert!(importance[0].mean > 0.2, "{:?}", importance);
         assert!(importance[1].mean.abs() < 0.02, "{:?}", importance);
-        let run = || permutation_importance(&model, &x, &y, 5, 1).unwrap();
+        let run = || permutation_importance(&model, &x, &y, &groups, 5, 1).unwrap();
         let one = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap()
             .install(run);
         assert_eq!(one, importance);
+        // Shuffling both columns together costs at least as much as the driver alone.
+        let both = permutation_importance(&model, &x, &y, &[vec![0, 1]], 5, 1).unwrap();
+        assert!(both[0].mean > 0.2);
+        assert_eq!(
+            permutation_importance(&model, &x, &y, &[vec![2]], 5, 1)
+                .unwrap_err()
+                .to_string(),
+            "invalid parameter `groups` = 2: names a column beyond the data's 2"
+        );
     }
 }
