@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{cluster, dedup, demo, features, generate, ingest, init, rfm, run};
+use commands::{cluster, dedup, demo, features, generate, ingest, init, rfm, run, score};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -46,6 +46,7 @@ enum Command {
     Rfm(rfm::RfmArgs),
     Features(features::FeaturesArgs),
     Cluster(cluster::ClusterArgs),
+    Score(score::ScoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         Command::Rfm(args) => rfm::run(args, quiet, json),
         Command::Features(args) => features::run(args, quiet, json),
         Command::Cluster(args) => cluster::run(args, quiet, json),
+        Command::Score(args) => score::run(args, quiet, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1219,3 +1219,229 @@ fn features_list_the_catalogue_and_compute_any_canonical_tables() {
         stderr(&o)
     );
 }
+
+/// 2,000 accounts whose conversion depends on engagement (strongly), the sector "IT" and
+/// recency, not on `noise`; an identifier and a creation date; 1 % of engagements missing.
+fn scoring_table() -> String {
+    let mut text =
+        String::from("account_id,sector,engagement,recency_days,noise,created_at,converted\n");
+    let mut state: u64 = 7;
+    let mut uniform = || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let sectors = ["Retail", "Industrie", "Santé", "IT"];
+    for i in 0..2000 {
+        let sector = sectors[(uniform() * 4.0) as usize];
+        let engagement = uniform() * 100.0;
+        let recency = uniform() * 200.0;
+        let noise = uniform();
+        let z = -3.0 + 0.07 * (engagement - 50.0) + if sector == "IT" { 1.5 } else { 0.0 }
+            - 0.01 * recency
+            + 2.0;
+        let converted = uniform() < 1.0 / (1.0 + (-z).exp());
+        let day = 1 + i % 28;
+        let month = 1 + i * 12 / 2000;
+        let engagement = if i % 100 == 17 {
+            String::new()
+        } else {
+            format!("{engagement:.1}")
+        };
+        text.push_str(&format!(
+            "A{i:05},{sector},{engagement},{recency:.0},{noise:.3},2025-{month:02}-{day:02},{}\n",
+            if converted { "oui" } else { "non" }
+        ));
+    }
+    text
+}
+
+#[test]
+fn score_train_and_predict_recover_a_planted_signal_without_leaking_the_future() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("accounts.csv"), scoring_table()).unwrap();
+    let train = |extra: &[&str]| {
+        let mut args = vec![
+            "score",
+            "train",
+            "accounts.csv",
+            "--target",
+            "converted",
+            "--missing",
+            "median",
+            "--out",
+            "model",
+        ];
+        args.extend_from_slice(extra);
+        cible(&args, dir.path())
+    };
+    let o = train(&["--time-column", "created_at"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("split (time): train 1,3"), "{text}");
+    assert!(
+        text.contains("left out \"account_id\": looks like an identifier"),
+        "{text}"
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("model/metrics.json")).unwrap())
+            .unwrap();
+    // No training row is later than a validation row, none of those later than a test row.
+    let split = &m["split"];
+    assert!(split["train"]["last_time"].as_f64() < split["validation"]["first_time"].as_f64());
+    assert!(split["validation"]["last_time"].as_f64() < split["test"]["first_time"].as_f64());
+    assert_eq!(m["filled_values"], 20);
+    let auc = m["test"]["auc"].as_f64().unwrap();
+    assert!(auc > 0.8, "test AUC {auc}");
+    assert_eq!(
+        m["importance"][0]["column"], "engagement",
+        "{}",
+        m["importance"]
+    );
+    let noise = m["importance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["column"] == "noise")
+        .unwrap();
+    assert!(noise["permutation"].as_f64().unwrap() < 0.01);
+    let it = m["coefficients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["feature"] == "sector=IT")
+        .unwrap();
+    assert!(it["odds_ratio"].as_f64().unwrap() > 1.5, "{it}");
+    for file in [
+        "model.json",
+        "roc.csv",
+        "pr.csv",
+        "calibration.csv",
+        "gains.csv",
+        "importance.csv",
+    ] {
+        assert!(dir.path().join("model").join(file).exists(), "{file}");
+    }
+    let gains = std::fs::read_to_string(dir.path().join("model/gains.csv")).unwrap();
+    assert_eq!(gains.lines().count(), 11);
+
+    // Scoring: every row, its score, whether it reaches the threshold, and its reasons.
+    std::fs::write(
+        dir.path().join("new.csv"),
+        "account_id,sector,engagement,recency_days,noise\nB1,IT,99,3,0.5\nB2,Retail,2,180,0.5\n\
+         B3,Nouveau,50,,0.5\n",
+    )
+    .unwrap();
+    let o = cible(
+        &[
+            "score",
+            "predict",
+            "model",
+            "new.csv",
+            "--out",
+            "scored.csv",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        (summary["rows"].as_u64(), summary["filled_values"].as_u64()),
+        (Some(3), Some(1))
+    );
+    let scored = std::fs::read_to_string(dir.path().join("scored.csv")).unwrap();
+    let lines: Vec<&str> = scored.lines().collect();
+    assert_eq!(
+        lines[0],
+        "account_id,sector,engagement,recency_days,noise,score,predicted,top_reasons"
+    );
+    let score = |line: &str| line.split(',').nth(5).unwrap().parse::<f64>().unwrap();
+    assert!(score(lines[1]) > 0.9 && score(lines[2]) < 0.1, "{scored}");
+    assert!(lines[1].contains(",true,engagement=99 (+"), "{}", lines[1]);
+    assert!(lines[2].contains(",false,engagement=2 (-"), "{}", lines[2]);
+    assert_eq!(lines.len(), 4);
+}
+
+#[test]
+fn score_refuses_unusable_input_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = scoring_table();
+    std::fs::write(dir.path().join("a.csv"), &table).unwrap();
+    let run = |args: &[&str]| {
+        let o = cible(args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stdout(&o));
+        stderr(&o)
+    };
+    let train = ["score", "train", "a.csv", "--out", "m", "--target"];
+    let e = run(&[&train[..], &["won"]].concat());
+    assert_eq!(
+        e,
+        "error: a.csv: no column \"won\"; available columns: account_id, sector, engagement, \
+         recency_days, noise, created_at, converted\n"
+    );
+    let e = run(&[&train[..], &["converted"]].concat());
+    assert_eq!(
+        e,
+        "error: a.csv:19: column \"engagement\": missing value; impute it, or train with \
+         --missing median (or mean) to fill it\n"
+    );
+    let bad_target = table.replacen(",non\n", ",peut-être\n", 1);
+    std::fs::write(dir.path().join("b.csv"), bad_target).unwrap();
+    let e = run(&[
+        "score",
+        "train",
+        "b.csv",
+        "--out",
+        "m",
+        "--target",
+        "converted",
+    ]);
+    assert!(
+        e.contains("cannot read \"peut-être\" as a yes/no target"),
+        "{e}"
+    );
+    let one_class = table.replace(",oui\n", ",non\n");
+    std::fs::write(dir.path().join("c.csv"), one_class).unwrap();
+    let e = run(&[
+        "score",
+        "train",
+        "c.csv",
+        "--out",
+        "m",
+        "--target",
+        "converted",
+        "--missing",
+        "mean",
+    ]);
+    assert!(
+        e.contains(
+            "c.csv: column \"converted\" is false in all 2000 rows; a model needs both classes"
+        ),
+        "{e}"
+    );
+    let e = run(&[
+        &train[..],
+        &["converted", "--missing", "mean", "--model", "svm"],
+    ]
+    .concat());
+    assert!(e.contains("must be one of logistic"), "{e}");
+    std::fs::write(dir.path().join("fake.json"), "{\"format\": \"other\"}").unwrap();
+    let e = run(&["score", "predict", "fake.json", "a.csv", "--out", "s.csv"]);
+    assert!(e.contains("fake.json: not a cible score model"), "{e}");
+    let o = cible(
+        &[
+            &train[..],
+            &["converted", "--missing", "mean", "--model", "logistic"],
+        ]
+        .concat(),
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(dir.path().join("short.csv"), "account_id,sector\nB1,IT\n").unwrap();
+    let e = run(&["score", "predict", "m", "short.csv", "--out", "s.csv"]);
+    assert!(e.contains("short.csv: no column \"engagement\""), "{e}");
+    assert!(!dir.path().join("s.csv").exists());
+}

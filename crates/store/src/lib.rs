@@ -28,7 +28,7 @@ mod atomic;
 mod run;
 
 pub use atomic::{StagingDir, write_atomic};
-pub use run::{InputRecord, OutputRecord, RunRecord, StageRecord, StagedRun, Workspace};
+pub use run::{InputRecord, OutputRecord, RunRecord, StageRecord, StagedRun, Workspace, hash_file};
 
 use std::path::PathBuf;
 

@@ -272,7 +272,7 @@ impl Drop for StagedRun {
 }
 
 /// Size and SHA-256 of a file.
-fn hash_file(path: &Path) -> Result<(u64, String), StoreError> {
+pub fn hash_file(path: &Path) -> Result<(u64, String), StoreError> {
     let mut file = std::fs::File::open(path).map_err(StoreError::io(path))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod init;
 pub mod rfm;
 pub mod run;
+pub mod score;
 
 use clap::Args;
 

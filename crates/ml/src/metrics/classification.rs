@@ -488,7 +488,7 @@ impl ThresholdRule {
         let positives = y.iter().filter(|&&t| t).count() as f64;
         let negatives = y.len() as f64 - positives;
         // Candidates from the ROC curve, each with its true and false positive counts.
-        let points = curve.iter().map(|p| {
+        let mut points = curve.iter().map(|p| {
             (
                 p.threshold,
                 (p.tpr * positives).round(),
@@ -509,8 +509,7 @@ impl ThresholdRule {
                 best.1
             }
             ThresholdRule::Precision(target) => points
-                .filter(|&(_, tp, fp)| tp > 0.0 && precision(tp, fp) >= target)
-                .last()
+                .rfind(|&(_, tp, fp)| tp > 0.0 && precision(tp, fp) >= target)
                 .map(|(t, _, _)| t)
                 .ok_or_else(|| {
                     let best = curve

@@ -161,6 +161,16 @@ impl LogisticRegressionParams {
         self
     }
 
+    /// The penalty set.
+    pub fn penalty_value(&self) -> Penalty {
+        self.penalty
+    }
+
+    /// The `C` set.
+    pub fn c_value(&self) -> f64 {
+        self.c
+    }
+
     /// Validates the parameters.
     pub fn check(&self) -> Result<&Self> {
         if !(self.c.is_finite() && self.c > 0.0) {
@@ -170,10 +180,10 @@ impl LogisticRegressionParams {
                 "must be a positive finite number",
             ));
         }
-        if let Penalty::ElasticNet { l1_ratio } = self.penalty {
-            if !(0.0..=1.0).contains(&l1_ratio) {
-                return Err(Error::param("l1_ratio", l1_ratio, "must be in [0, 1]"));
-            }
+        if let Penalty::ElasticNet { l1_ratio } = self.penalty
+            && !(0.0..=1.0).contains(&l1_ratio)
+        {
+            return Err(Error::param("l1_ratio", l1_ratio, "must be in [0, 1]"));
         }
         if self.max_iter == 0 {
             return Err(Error::param("max_iter", 0, "must be at least 1"));
@@ -608,10 +618,10 @@ mod tests {
         let weights: Vec<f64> = (0..200).map(|i| (i % 3) as f64).collect();
         let mut rows = Vec::new();
         let mut ys = Vec::new();
-        for i in 0..200 {
+        for (i, &t) in y.iter().enumerate() {
             for _ in 0..i % 3 {
                 rows.push(x.row(i).to_vec());
-                ys.push(y[i]);
+                ys.push(t);
             }
         }
         let repeated = Matrix::from_rows(&rows).unwrap();

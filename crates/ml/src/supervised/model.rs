@@ -90,6 +90,17 @@ impl ModelParams {
     }
 }
 
+impl fmt::Display for ModelParams {
+    /// The family and the parameters a search varies, e.g. `logistic (l2, C = 0.1)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelParams::Logistic(p) => {
+                write!(f, "logistic ({}, C = {})", p.penalty_value(), p.c_value())
+            }
+        }
+    }
+}
+
 /// Why a row scores as it does: a base score and what each column adds to it. The base plus
 /// the contributions is the row's score on the model's own scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
