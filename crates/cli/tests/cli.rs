@@ -334,6 +334,53 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         );
         assert!(f1 >= 0.98, "{table}: F1 {f1}");
     }
+    // The features as of as_of predict the planted conversions of the 90 days after it, and
+    // the planted drivers (demo requests, webinars, recent engagement, intent) lead.
+    let features = run_dir.join("features/accounts.parquet");
+    let o = cible(
+        &[
+            "score",
+            "train",
+            features.to_str().unwrap(),
+            "--labels",
+            "w/truth/conversions.csv",
+            "--key",
+            "account_id",
+            "--target",
+            "converted_90d",
+            "--missing",
+            "median",
+            "--out",
+            "conversion",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let auc = m["test"]["auc"].as_f64().unwrap();
+    assert!(auc >= 0.8, "conversion test AUC {auc}");
+    let drivers = [
+        "demo_requests_90d",
+        "webinar_attendances_30d",
+        "webinar_attendances_90d",
+        "webinar_attendances_365d",
+        "last_engagement_days",
+        "intent_signals_30d",
+        "intent_signals_90d",
+        "intent_score",
+        "pricing_views_30d",
+        "engagement_index",
+        "buying_stage",
+    ];
+    let top: Vec<&str> = m["importance"].as_array().unwrap()[..3]
+        .iter()
+        .map(|i| i["column"].as_str().unwrap())
+        .collect();
+    assert!(
+        top.iter().all(|c| drivers.contains(c)),
+        "top columns {top:?}"
+    );
 }
 
 #[test]

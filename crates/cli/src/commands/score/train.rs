@@ -132,6 +132,13 @@ pub struct TrainArgs {
     /// Share of the rows for the final test.
     #[arg(long, default_value_t = 0.15)]
     test: f64,
+    /// A separate table holding the target (outcomes from the CRM, say), joined on --key;
+    /// rows of FILE without a label are left out and counted.
+    #[arg(long, requires = "key")]
+    labels: Option<PathBuf>,
+    /// The column FILE and --labels share, one label per key.
+    #[arg(long, requires = "labels")]
+    key: Option<String>,
     /// Random seed (split, folds, models).
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -235,6 +242,8 @@ struct Metrics {
     target: String,
     rows: usize,
     positives: usize,
+    /// Rows of the table left out for want of a label in --labels.
+    unlabelled_rows: usize,
     features: Vec<String>,
     encoded_features: usize,
     skipped_columns: Vec<Skipped>,
@@ -295,6 +304,84 @@ pub(super) fn read(
     Ok(table)
 }
 
+/// `table` restricted to the rows whose `key` has a label in the `labels` table, with the
+/// label's `target` column added; and the number of rows left out.
+fn join_labels(
+    path: &std::path::Path,
+    table: TextTable,
+    labels_path: &std::path::Path,
+    key: &str,
+    target: &str,
+) -> Result<(TextTable, usize), CliError> {
+    if table.columns.iter().any(|c| c == target) {
+        return Err(CliError::Usage(format!(
+            "{}: already has a column \"{target}\"; take the target from one table only",
+            path.display()
+        )));
+    }
+    let labels = read(labels_path, None, Encoding::Auto)?;
+    let (label_key, label_target) = (
+        labels.column_index(labels_path, key)?,
+        labels.column_index(labels_path, target)?,
+    );
+    let mut by_key = std::collections::HashMap::new();
+    for r in 0..labels.len() {
+        let Some(k) = labels.values[label_key][r].as_deref() else {
+            continue;
+        };
+        if by_key
+            .insert(k, labels.values[label_target][r].clone())
+            .is_some()
+        {
+            return Err(CliError::Usage(format!(
+                "{}:{}: key {k:?} has a second label; one label per key",
+                labels_path.display(),
+                labels.lines[r]
+            )));
+        }
+    }
+    let key_column = table.column_index(path, key)?;
+    let rows: Vec<usize> = (0..table.len())
+        .filter(|&r| {
+            table.values[key_column][r]
+                .as_deref()
+                .is_some_and(|k| by_key.contains_key(k))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Err(CliError::Usage(format!(
+            "{}: no row's \"{key}\" has a label in {}",
+            path.display(),
+            labels_path.display()
+        )));
+    }
+    let left_out = table.len() - rows.len();
+    let mut values: Vec<Vec<Option<String>>> = table
+        .values
+        .iter()
+        .map(|column| rows.iter().map(|&r| column[r].clone()).collect())
+        .collect();
+    values.push(
+        rows.iter()
+            .map(|&r| {
+                let k = table.values[key_column][r].as_deref().unwrap_or_default();
+                by_key[k].clone()
+            })
+            .collect(),
+    );
+    let mut columns = table.columns;
+    columns.push(target.to_string());
+    let lines = rows.iter().map(|&r| table.lines[r]).collect();
+    Ok((
+        TextTable {
+            columns,
+            values,
+            lines,
+        },
+        left_out,
+    ))
+}
+
 /// The preprocessing of a schema: numbers z-scored, categories one-hot (unknown ones
 /// ignored).
 fn preprocessor_params(schema: &Schema) -> cible_ml::PreprocessorParams {
@@ -314,7 +401,11 @@ pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     let out = args.format.output(quiet, json);
     let started = Instant::now();
     let path = &args.file;
-    let table = read(path, args.input_format, args.encoding)?;
+    let mut table = read(path, args.input_format, args.encoding)?;
+    let mut unlabelled_rows = 0;
+    if let (Some(labels), Some(key)) = (&args.labels, &args.key) {
+        (table, unlabelled_rows) = join_labels(path, table, labels, key, &args.target)?;
+    }
     let target_column = table.column_index(path, &args.target)?;
     let y = schema::target(path, &table, target_column)?;
     let positives = y.iter().filter(|&&t| t).count();
@@ -481,6 +572,7 @@ pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         target: args.target.clone(),
         rows: table.len(),
         positives,
+        unlabelled_rows,
         features: names,
         encoded_features: x.cols(),
         skipped_columns: skipped,
@@ -611,6 +703,12 @@ fn print_summary(out: &Output, m: &Metrics, args: &TrainArgs) {
         100.0 * m.positives as f64 / m.rows as f64,
         m.target
     ));
+    if m.unlabelled_rows > 0 {
+        out.line(format!(
+            "  {} rows without a label left out",
+            count(m.unlabelled_rows as u64)
+        ));
+    }
     out.line(format!(
         "  features: {} ({} encoded columns){}",
         m.features.join(", "),
