@@ -8,6 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod tree;
+
+pub use tree::{Contributions, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
+
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
