@@ -8,8 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod gbm;
 mod tree;
 
+pub use gbm::{GradientBoosting, GradientBoostingParams};
 pub use tree::{Contributions, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
 
 use crate::error::{Error, Result};
