@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Gradient-boosted trees: cible's `bench gbm` against scikit-learn's
+HistGradientBoostingClassifier on the same synthetic data, in the same run.
+
+Writes a synthetic binary data set (numpy default_rng(0)): 40 standard normal features, the
+first 8 informative through a nonlinear signal (products, a sine, thresholds), the rest noise,
+about 10 % positives; 100 000 training rows in /tmp/gbm100k.csv and 25 000 held-out rows in
+/tmp/gbm100k_test.csv. Then times both fits (max_iter=100, early_stopping=False, best of
+--repeat) and prints their training times and held-out AUCs.
+
+Run from the repository root, after building the example:
+    cargo build --release -p cible-ml --example bench
+    /work/main/.venv-bench/bin/python benches/trees.py [--repeat 3] [--bench target/release/examples/bench]
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import time
+
+import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
+
+TRAIN, TEST = "/tmp/gbm100k.csv", "/tmp/gbm100k_test.csv"
+
+
+def make(n, d=40, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((n, d))
+    z = (
+        1.5 * x[:, 0] * x[:, 1]
+        + np.sin(2 * x[:, 2])
+        + 1.2 * (x[:, 3] > 0.5) * x[:, 4]
+        + 0.8 * np.abs(x[:, 5])
+        - 0.6 * x[:, 6] ** 2
+        + 0.5 * x[:, 7]
+    )
+    logit = 1.5 * z + rng.logistic(size=n)
+    y = (logit > np.quantile(logit, 0.9)).astype(int)
+    return x, y
+
+
+def write(path, x, y):
+    header = ",".join([f"f{j}" for j in range(x.shape[1])] + ["target"])
+    np.savetxt(path, np.column_stack([x, y]), delimiter=",", header=header, comments="",
+               fmt=["%.17g"] * x.shape[1] + ["%d"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--bench", default="target/release/examples/bench")
+    a = ap.parse_args()
+    x, y = make(125_000)
+    if not (os.path.exists(TRAIN) and os.path.exists(TEST)):
+        write(TRAIN, x[:100_000], y[:100_000])
+        write(TEST, x[100_000:], y[100_000:])
+    xtr, ytr, xte, yte = x[:100_000], y[:100_000], x[100_000:], y[100_000:]
+    print(f"positives: {ytr.mean():.3f}")
+    times = []
+    for _ in range(a.repeat):
+        m = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)
+        t = time.perf_counter()
+        m.fit(xtr, ytr)
+        times.append(time.perf_counter() - t)
+    sk_auc = roc_auc_score(yte, m.predict_proba(xte)[:, 1])
+    print(json.dumps({"who": "scikit-learn", "seconds": min(times), "all_seconds": times,
+                      "test_auc": sk_auc,
+                      "train_auc": roc_auc_score(ytr, m.predict_proba(xtr)[:, 1])}))
+    out = subprocess.run([a.bench, "gbm", "--data", TRAIN, "--test", TEST, "--max-iter", "100",
+                          "--repeat", str(a.repeat)], check=True, capture_output=True, text=True)
+    cible = json.loads(out.stdout)
+    print(json.dumps({"who": "cible", **cible}))
+    print(f"AUC difference (cible - scikit-learn): {cible['test_auc'] - sk_auc:+.5f}; "
+          f"time ratio cible/scikit-learn: {cible['seconds'] / min(times):.2f}")
+
+
+if __name__ == "__main__":
+    main()
