@@ -1041,6 +1041,25 @@ mod tests {
     }
 
     #[test]
+    fn the_same_on_one_and_two_threads() {
+        let (x, y) = data(3000, 8);
+        let p = GradientBoosting::params().max_iter(10).early_stopping(true);
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let a = pool(1).install(|| p.fit(&x, &y).unwrap());
+        let b = pool(2).install(|| p.fit(&x, &y).unwrap());
+        assert_eq!(a, b);
+        assert_eq!(
+            a.predict_proba(&x).unwrap(),
+            pool(2).install(|| b.predict_proba(&x).unwrap())
+        );
+    }
+
+    #[test]
     fn serde_round_trip_predicts_the_same() {
         let (x, y) = data(500, 6);
         let m = GradientBoosting::params().max_iter(5).fit(&x, &y).unwrap();

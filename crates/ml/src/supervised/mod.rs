@@ -8,9 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod forest;
 mod gbm;
 mod tree;
 
+pub use forest::{RandomForest, RandomForestParams};
 pub use gbm::{GradientBoosting, GradientBoostingParams};
 pub use tree::{Contributions, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
 
