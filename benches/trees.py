@@ -10,7 +10,8 @@ about 10 % positives; 100 000 training rows in /tmp/gbm100k.csv and 25 000 held-
 
 Run from the repository root, after building the example:
     cargo build --release -p cible-ml --example bench
-    /work/main/.venv-bench/bin/python benches/trees.py [--repeat 3] [--bench target/release/examples/bench]
+    /work/main/.venv-bench/bin/python benches/trees.py [--repeat 3] [--threads N] \
+        [--bench target/release/examples/bench]
 """
 
 import argparse
@@ -20,6 +21,7 @@ import subprocess
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
 
@@ -52,6 +54,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--bench", default="target/release/examples/bench")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="threads for both (default: all cores)")
     a = ap.parse_args()
     x, y = make(125_000)
     if not (os.path.exists(TRAIN) and os.path.exists(TEST)):
@@ -62,15 +66,18 @@ def main():
     times = []
     for _ in range(a.repeat):
         m = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)
-        t = time.perf_counter()
-        m.fit(xtr, ytr)
-        times.append(time.perf_counter() - t)
+        with threadpool_limits(a.threads):
+            t = time.perf_counter()
+            m.fit(xtr, ytr)
+            times.append(time.perf_counter() - t)
     sk_auc = roc_auc_score(yte, m.predict_proba(xte)[:, 1])
     print(json.dumps({"who": "scikit-learn", "seconds": min(times), "all_seconds": times,
                       "test_auc": sk_auc,
                       "train_auc": roc_auc_score(ytr, m.predict_proba(xtr)[:, 1])}))
+    env = dict(os.environ, **({"RAYON_NUM_THREADS": str(a.threads)} if a.threads else {}))
     out = subprocess.run([a.bench, "gbm", "--data", TRAIN, "--test", TEST, "--max-iter", "100",
-                          "--repeat", str(a.repeat)], check=True, capture_output=True, text=True)
+                          "--repeat", str(a.repeat)], check=True, capture_output=True, text=True,
+                         env=env)
     cible = json.loads(out.stdout)
     print(json.dumps({"who": "cible", **cible}))
     print(f"AUC difference (cible - scikit-learn): {cible['test_auc'] - sk_auc:+.5f}; "

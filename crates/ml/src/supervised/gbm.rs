@@ -253,9 +253,13 @@ impl GradientBoostingParams {
                 class: yt[0],
             });
         }
-        let thresholds = bin_thresholds(x, &train, self.max_bins, self.seed);
-        let binned = Binned::new(x, &train, &thresholds);
-        Ok(self.boost(x, &binned, &yt, &wt, &valid, y, &w, thresholds))
+        // On a worker thread, so that the many small parallel steps of each tree are joins
+        // within the pool rather than jobs sent to it.
+        Ok(rayon::scope(|_| {
+            let thresholds = bin_thresholds(x, &train, self.max_bins, self.seed);
+            let binned = Binned::new(x, &train, &thresholds);
+            self.boost(x, &binned, &yt, &wt, &valid, y, &w, thresholds)
+        }))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -278,8 +282,7 @@ impl GradientBoostingParams {
         let rate = (pos / wsum).clamp(eps, 1.0 - eps);
         let baseline = (rate / (1.0 - rate)).ln();
         let mut raw = vec![baseline; n];
-        let mut g = vec![0f32; n];
-        let mut h = vec![0f32; n];
+        let mut gh = vec![[0f32; 2]; n];
         let mut grower = Grower::new(binned, self);
         let mut trees = Vec::with_capacity(self.max_iter);
         let mut gains = vec![0.0; d];
@@ -289,8 +292,8 @@ impl GradientBoostingParams {
             scores.push(-log_loss(valid, &raw_valid, y_all, w_all));
         }
         for _ in 0..self.max_iter {
-            gradients(&raw, y, w, &mut g, &mut h);
-            let nodes = grower.grow(&g, &h, &thresholds, &mut gains);
+            gradients(&raw, y, w, &mut gh);
+            let nodes = grower.grow(&gh, &thresholds, &mut gains);
             for &(leaf, start, end) in &grower.leaves {
                 let v = nodes[leaf].value;
                 for &r in &grower.idx[start..end] {
@@ -358,27 +361,23 @@ fn log1pexp(x: f64) -> f64 {
 }
 
 /// Gradients and hessians of the half binomial loss, as scikit-learn computes them, weighted
-/// and rounded to `f32`.
-fn gradients(raw: &[f64], y: &[bool], w: &[f64], g: &mut [f32], h: &mut [f32]) {
+/// and rounded to `f32`, side by side.
+fn gradients(raw: &[f64], y: &[bool], w: &[f64], gh: &mut [[f32; 2]]) {
     const CHUNK: usize = 4096;
-    g.par_chunks_mut(CHUNK)
-        .zip(h.par_chunks_mut(CHUNK))
-        .enumerate()
-        .for_each(|(c, (g, h))| {
-            let o = c * CHUNK;
-            for k in 0..g.len() {
-                let (r, t, w) = (raw[o + k], if y[o + k] { 1.0 } else { 0.0 }, w[o + k]);
-                let (gr, he) = if r > -37.0 {
-                    let e = (-r).exp();
-                    (((1.0 - t) - t * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)))
-                } else {
-                    let e = r.exp();
-                    (e - t, e)
-                };
-                g[k] = (w * gr) as f32;
-                h[k] = (w * he) as f32;
-            }
-        });
+    gh.par_chunks_mut(CHUNK).enumerate().for_each(|(c, gh)| {
+        let o = c * CHUNK;
+        for (k, gh) in gh.iter_mut().enumerate() {
+            let (r, t, w) = (raw[o + k], if y[o + k] { 1.0 } else { 0.0 }, w[o + k]);
+            let (gr, he) = if r > -37.0 {
+                let e = (-r).exp();
+                (((1.0 - t) - t * e) / (1.0 + e), e / ((1.0 + e) * (1.0 + e)))
+            } else {
+                let e = r.exp();
+                (e - t, e)
+            };
+            *gh = [(w * gr) as f32, (w * he) as f32];
+        }
+    });
 }
 
 /// A stratified split of the row indices: (training, validation).
@@ -493,6 +492,47 @@ struct Bin {
     n: u32,
 }
 
+/// Adds each row's gradient and hessian to its bin. Rows are taken four at a time so that the
+/// bin codes are loaded before the first update.
+#[inline(always)]
+fn accumulate<'a>(hist: &mut [Bin; NB], rows: impl Iterator<Item = (u8, &'a [f32; 2])>) {
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let batch: [Option<(u8, &[f32; 2])>; 4] = std::array::from_fn(|_| rows.next());
+        for (b, gh) in batch.into_iter().flatten() {
+            let bin = &mut hist[b as usize];
+            bin.g += gh[0] as f64;
+            bin.h += gh[1] as f64;
+            bin.n += 1;
+        }
+    }
+}
+
+/// Rows below which a node's histograms are built in one task.
+const SERIAL_ROWS: usize = 1024;
+/// Rows from which a node's rows are gathered and partitioned in parallel.
+const PARALLEL_ROWS: usize = 16_384;
+
+/// What a node's split search needs: its rows, sums, and the value its loss is taken at.
+#[derive(Debug, Clone, Copy)]
+struct NodeSums {
+    n: usize,
+    g: f64,
+    h: f64,
+    value: f64,
+}
+
+/// The split of largest gain, the first (lowest feature) among equals.
+fn first_best(splits: impl IntoIterator<Item = Option<SplitInfo>>) -> Option<SplitInfo> {
+    splits
+        .into_iter()
+        .flatten()
+        .fold(None, |a: Option<SplitInfo>, s| match a {
+            Some(a) if a.gain >= s.gain => Some(a),
+            _ => Some(s),
+        })
+}
+
 /// The best split of a node.
 #[derive(Debug, Clone, Copy)]
 struct SplitInfo {
@@ -557,10 +597,12 @@ struct Grower<'a> {
     /// Row indices, partitioned so that every node's rows are a range.
     idx: Vec<u32>,
     scratch: Vec<u32>,
-    ordered_g: Vec<f32>,
-    ordered_h: Vec<f32>,
+    /// The gradients and hessians of a node's rows, in the order of its rows.
+    ordered: Vec<[f32; 2]>,
     /// The leaves of the last tree: (node, start, end).
     leaves: Vec<(usize, usize, usize)>,
+    /// Histogram buffers no longer used, for the next nodes (their contents are stale).
+    free: Vec<Vec<Bin>>,
 }
 
 impl<'a> Grower<'a> {
@@ -574,112 +616,155 @@ impl<'a> Grower<'a> {
             learning_rate: p.learning_rate,
             idx: Vec::with_capacity(data.n),
             scratch: Vec::with_capacity(data.n),
-            ordered_g: Vec::with_capacity(data.n),
-            ordered_h: Vec::with_capacity(data.n),
+            ordered: Vec::with_capacity(data.n),
             leaves: Vec::new(),
+            free: Vec::new(),
         }
     }
 
-    /// The histograms of the rows `idx[start..end]` (all rows, in order, for the root).
-    fn histograms(&mut self, start: usize, end: usize, g: &[f32], h: &[f32]) -> Vec<Bin> {
+    /// The histograms of the root (every row, in order).
+    fn root_histograms(&mut self, gh: &[[f32; 2]]) -> Vec<Bin> {
         let data = self.data;
-        let mut hist = vec![Bin::default(); data.d() * NB];
-        let root = end - start == data.n;
-        if !root {
-            let rows = &self.idx[start..end];
-            self.ordered_g.clear();
-            self.ordered_h.clear();
-            self.ordered_g.extend(rows.iter().map(|&r| g[r as usize]));
-            self.ordered_h.extend(rows.iter().map(|&r| h[r as usize]));
-        }
-        let (rows, og, oh) = (&self.idx[start..end], &self.ordered_g, &self.ordered_h);
+        let mut hist = self.take_histograms();
         hist.par_chunks_mut(NB).enumerate().for_each(|(f, hist)| {
             let hist: &mut [Bin; NB] = hist.try_into().expect("NB bins");
-            let col = data.column(f);
-            if root {
-                for ((&b, &g), &h) in col.iter().zip(g).zip(h) {
-                    let bin = &mut hist[b as usize];
-                    bin.g += g as f64;
-                    bin.h += h as f64;
-                    bin.n += 1;
-                }
-            } else {
-                for ((&r, &g), &h) in rows.iter().zip(og).zip(oh) {
-                    let bin = &mut hist[col[r as usize] as usize];
-                    bin.g += g as f64;
-                    bin.h += h as f64;
-                    bin.n += 1;
-                }
-            }
+            hist.fill(Bin::default());
+            accumulate(hist, data.column(f).iter().copied().zip(gh));
         });
         hist
     }
 
-    /// The best split of a node of `n` rows and sums `g`, `h`; `value` is the node value used
-    /// for the parent's loss (0 at the root, as in scikit-learn: it shifts every gain alike).
-    fn find_split(&self, hist: &[Bin], n: usize, g: f64, h: f64, value: f64) -> Option<SplitInfo> {
-        let (l2, min_leaf) = (self.l2, self.min_samples_leaf);
-        let parent_loss = g * value;
-        let best: Vec<Option<SplitInfo>> = hist
-            .par_chunks(NB)
-            .enumerate()
-            .map(|(f, hist)| {
-                let mut best: Option<SplitInfo> = None;
-                let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
-                for (b, bin) in hist[..self.data.n_bins[f] - 1].iter().enumerate() {
-                    nl += bin.n as usize;
-                    hl += bin.h;
-                    gl += bin.g;
-                    let (hr, gr) = (h - hl, g - gl);
-                    if nl < min_leaf {
-                        continue;
-                    }
-                    if n - nl < min_leaf {
-                        break;
-                    }
-                    if hl < MIN_HESSIAN {
-                        continue;
-                    }
-                    if hr < MIN_HESSIAN {
-                        break;
-                    }
-                    let gain =
-                        parent_loss - gl * node_value(gl, hl, l2) - gr * node_value(gr, hr, l2);
-                    if gain > 0.0 && best.is_none_or(|s| gain > s.gain) {
-                        best = Some(SplitInfo {
-                            gain,
-                            feature: f,
-                            bin: b,
-                            g_left: gl,
-                            h_left: hl,
-                        });
-                    }
-                }
-                best
-            })
-            .collect();
-        best.into_iter()
-            .flatten()
-            .fold(None, |a: Option<SplitInfo>, s| match a {
-                Some(a) if a.gain >= s.gain => Some(a),
-                _ => Some(s),
-            })
+    /// A histogram buffer for every feature, from the free ones when there are; not zeroed.
+    fn take_histograms(&mut self) -> Vec<Bin> {
+        self.free
+            .pop()
+            .unwrap_or_else(|| vec![Bin::default(); self.data.d() * NB])
     }
 
-    /// Grows a tree on gradients `g` and hessians `h`; adds each split's gain to `gains`.
-    /// Node values are scaled by the learning rate.
-    fn grow(
+    /// The best split of a node on feature `f` whose histogram is `hist`, if any gains.
+    fn feature_split(&self, f: usize, hist: &[Bin], node: &NodeSums) -> Option<SplitInfo> {
+        let (l2, min_leaf) = (self.l2, self.min_samples_leaf);
+        let (n, g, h) = (node.n, node.g, node.h);
+        let parent_loss = g * node.value;
+        let mut best: Option<SplitInfo> = None;
+        let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
+        for (b, bin) in hist[..self.data.n_bins[f] - 1].iter().enumerate() {
+            nl += bin.n as usize;
+            hl += bin.h;
+            gl += bin.g;
+            let (hr, gr) = (h - hl, g - gl);
+            if nl < min_leaf {
+                continue;
+            }
+            if n - nl < min_leaf {
+                break;
+            }
+            if hl < MIN_HESSIAN {
+                continue;
+            }
+            if hr < MIN_HESSIAN {
+                break;
+            }
+            let gain = parent_loss - gl * node_value(gl, hl, l2) - gr * node_value(gr, hr, l2);
+            if gain > 0.0 && best.is_none_or(|s| gain > s.gain) {
+                best = Some(SplitInfo {
+                    gain,
+                    feature: f,
+                    bin: b,
+                    g_left: gl,
+                    h_left: hl,
+                });
+            }
+        }
+        best
+    }
+
+    /// The best split of a node over all features (parallel over features).
+    fn find_split(&self, hist: &[Bin], node: &NodeSums) -> Option<SplitInfo> {
+        let splits: Vec<Option<SplitInfo>> = hist
+            .par_chunks(NB)
+            .enumerate()
+            .map(|(f, hist)| self.feature_split(f, hist, node))
+            .collect();
+        first_best(splits)
+    }
+
+    /// The histograms of both children of a split and their best splits (`None` for a child
+    /// that stays a leaf), in one pass over the features in parallel: the smaller child's
+    /// histogram from its rows `idx[small.0..small.1]`, the larger one's as the parent's
+    /// minus the smaller's. Returns (left histograms, right histograms, left split, right
+    /// split).
+    fn children(
         &mut self,
-        g: &[f32],
-        h: &[f32],
-        thresholds: &[Vec<f64>],
-        gains: &mut [f64],
-    ) -> Vec<Node> {
+        mut parent: Vec<Bin>,
+        small: (usize, usize),
+        small_is_left: bool,
+        nodes: [Option<NodeSums>; 2],
+        gh: &[[f32; 2]],
+    ) -> (Vec<Bin>, Vec<Bin>, Option<SplitInfo>, Option<SplitInfo>) {
+        let data = self.data;
+        let mut hist = self.take_histograms();
+        let rows = &self.idx[small.0..small.1];
+        self.ordered.clear();
+        if rows.len() < PARALLEL_ROWS {
+            self.ordered.extend(rows.iter().map(|&r| gh[r as usize]));
+        } else {
+            self.ordered
+                .par_extend(rows.par_iter().map(|&r| gh[r as usize]));
+        }
+        // Small nodes in one task: waking a thread costs more than their histograms.
+        let min_len = if rows.len() < SERIAL_ROWS {
+            data.d()
+        } else {
+            1
+        };
+        let this = &*self;
+        let splits: Vec<[Option<SplitInfo>; 2]> = hist
+            .par_chunks_mut(NB)
+            .zip(parent.par_chunks_mut(NB))
+            .enumerate()
+            .with_min_len(min_len)
+            .map(|(f, (small_hist, large_hist))| {
+                let small_hist: &mut [Bin; NB] = small_hist.try_into().expect("NB bins");
+                small_hist.fill(Bin::default());
+                let col = data.column(f);
+                accumulate(
+                    small_hist,
+                    rows.iter().map(|&r| col[r as usize]).zip(&this.ordered),
+                );
+                for (l, s) in large_hist.iter_mut().zip(small_hist.iter()) {
+                    l.g -= s.g;
+                    l.h -= s.h;
+                    l.n -= s.n;
+                }
+                let (left, right): (&[Bin], &[Bin]) = if small_is_left {
+                    (small_hist, large_hist)
+                } else {
+                    (large_hist, small_hist)
+                };
+                [
+                    nodes[0].and_then(|s| this.feature_split(f, left, &s)),
+                    nodes[1].and_then(|s| this.feature_split(f, right, &s)),
+                ]
+            })
+            .collect();
+        let left = first_best(splits.iter().map(|s| s[0]));
+        let right = first_best(splits.iter().map(|s| s[1]));
+        if small_is_left {
+            (hist, parent, left, right)
+        } else {
+            (parent, hist, left, right)
+        }
+    }
+
+    /// Grows a tree on gradients and hessians `gh`; adds each split's gain to `gains`.
+    /// Node values are scaled by the learning rate.
+    fn grow(&mut self, gh: &[[f32; 2]], thresholds: &[Vec<f64>], gains: &mut [f64]) -> Vec<Node> {
         let n = self.data.n;
         self.idx.clear();
         self.idx.extend(0..n as u32);
         self.leaves.clear();
-        let hist = self.histograms(0, n, g, h);
+        let hist = self.root_histograms(gh);
         let gs: Vec<f64> = hist[..NB].iter().map(|b| b.g).collect();
         let hs: Vec<f64> = hist[..NB].iter().map(|b| b.h).collect();
         let (sum_g, sum_h) = (pairwise_sum(&gs), pairwise_sum(&hs));
@@ -689,7 +774,15 @@ impl<'a> Grower<'a> {
         let root_split = if n < 2 * self.min_samples_leaf || sum_h < MIN_HESSIAN {
             None
         } else {
-            self.find_split(&hist, n, sum_g, sum_h, 0.0)
+            self.find_split(
+                &hist,
+                &NodeSums {
+                    n,
+                    g: sum_g,
+                    h: sum_h,
+                    value: 0.0,
+                },
+            )
         };
         match root_split {
             Some(split) => {
@@ -707,7 +800,10 @@ impl<'a> Grower<'a> {
                     split,
                 });
             }
-            None => self.leaves.push((0, 0, n)),
+            None => {
+                self.leaves.push((0, 0, n));
+                self.free.push(hist);
+            }
         }
         let mut n_leaves = 1;
         while !open.is_empty() {
@@ -744,52 +840,58 @@ impl<'a> Grower<'a> {
                 self.leaves.push((right, mid, c.end));
             }
             if !(leaf_left && leaf_right) {
-                // Histograms of the smaller child; the larger one's by subtraction.
                 let small_is_left = n_left < n_right;
-                let (s0, s1) = if small_is_left {
+                let small = if small_is_left {
                     (c.start, mid)
                 } else {
                     (mid, c.end)
                 };
-                let small = self.histograms(s0, s1, g, h);
-                for (p, b) in c.hist.iter_mut().zip(&small) {
-                    p.g -= b.g;
-                    p.h -= b.h;
-                    p.n -= b.n;
-                }
-                let large = std::mem::take(&mut c.hist);
-                let (hist_left, hist_right) = if small_is_left {
-                    (small, large)
-                } else {
-                    (large, small)
+                let sums = |leaf: bool, node: usize, n: usize, g: f64, h: f64| {
+                    (!leaf).then(|| NodeSums {
+                        n,
+                        g,
+                        h,
+                        value: nodes[node].value,
+                    })
                 };
-                let children = [
-                    (leaf_left, left, c.start, mid, s.g_left, s.h_left, hist_left),
-                    (leaf_right, right, mid, c.end, g_right, h_right, hist_right),
+                let wanted = [
+                    sums(leaf_left, left, n_left, s.g_left, s.h_left),
+                    sums(leaf_right, right, n_right, g_right, h_right),
                 ];
-                for (is_leaf, node, start, end, cg, ch, hist) in children {
-                    if is_leaf {
+                let parent_hist = std::mem::take(&mut c.hist);
+                let (hist_left, hist_right, split_left, split_right) =
+                    self.children(parent_hist, small, small_is_left, wanted, gh);
+                let children = [
+                    (wanted[0], split_left, left, c.start, mid, hist_left),
+                    (wanted[1], split_right, right, mid, c.end, hist_right),
+                ];
+                for (sums, split, node, start, end, hist) in children {
+                    let Some(sums) = sums else {
+                        self.free.push(hist);
                         continue;
-                    }
-                    let value = nodes[node].value;
-                    match self.find_split(&hist, end - start, cg, ch, value) {
+                    };
+                    match split {
                         Some(split) => open.push(Candidate {
                             node,
                             start,
                             end,
                             depth,
-                            g: cg,
-                            h: ch,
+                            g: sums.g,
+                            h: sums.h,
                             hist,
                             split,
                         }),
-                        None => self.leaves.push((node, start, end)),
+                        None => {
+                            self.leaves.push((node, start, end));
+                            self.free.push(hist);
+                        }
                     }
                 }
             }
             if n_leaves >= self.max_leaf_nodes {
                 for c in open.drain(..) {
                     self.leaves.push((c.node, c.start, c.end));
+                    self.free.push(c.hist);
                 }
             }
         }
@@ -803,6 +905,23 @@ impl<'a> Grower<'a> {
     /// first. Returns the first row of the right child.
     fn partition(&mut self, start: usize, end: usize, feature: usize, bin: usize) -> usize {
         let col = self.data.column(feature);
+        if end - start >= PARALLEL_ROWS {
+            // Blocks partitioned in parallel, then laid end to end: the same order.
+            let parts: Vec<(Vec<u32>, Vec<u32>)> = self.idx[start..end]
+                .par_chunks(PARALLEL_ROWS / 2)
+                .map(|rows| {
+                    rows.iter()
+                        .copied()
+                        .partition(|&r| col[r as usize] as usize <= bin)
+                })
+                .collect();
+            let mut k = start;
+            for part in parts.iter().map(|p| &p.0).chain(parts.iter().map(|p| &p.1)) {
+                self.idx[k..k + part.len()].copy_from_slice(part);
+                k += part.len();
+            }
+            return start + parts.iter().map(|p| p.0.len()).sum::<usize>();
+        }
         self.scratch.clear();
         let mut mid = start;
         for k in start..end {
