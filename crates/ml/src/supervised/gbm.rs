@@ -649,6 +649,10 @@ impl<'a> Grower<'a> {
         let mut best: Option<SplitInfo> = None;
         let (mut gl, mut hl, mut nl) = (0.0, 0.0, 0usize);
         for (b, bin) in hist[..self.data.n_bins[f] - 1].iter().enumerate() {
+            // An empty bin gives the same split as the bin before it: never a better one.
+            if bin.n == 0 {
+                continue;
+            }
             nl += bin.n as usize;
             hl += bin.h;
             gl += bin.g;
