@@ -34,6 +34,11 @@
 //! - `select-k-prototypes`: the same data and k-prototypes options, `--k-min` [2] `--k-max`
 //!   [15]; the cost and the sampled silhouette of every k, and the recommended k.
 //!
+//! - `gbm`: gradient-boosted trees on a CSV of numbers with a header (`--data FILE.csv`, not a
+//!   JSON header), `--target COL` [target] (0/1 or false/true), `--max-iter` [100]
+//!   `--learning-rate` [0.1] `--max-leaf-nodes` [31] `--seed` [0], optionally `--test FILE.csv`
+//!   (same columns) for a held-out AUC; prints the training time and the training AUC.
+//!
 //! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
 //! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
 //! `load_seconds`, `rss_before_mb` (resident memory once the data is loaded) and `peak_rss_mb`
@@ -47,6 +52,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cible_ml::metrics::silhouette_score;
+use cible_ml::supervised::{Classifier, GradientBoosting};
 use cible_ml::{
     Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, KPrototypes, KPrototypesParams,
     Linkage, Matrix, MiniBatchKMeans, MixedData, NComponents, Pca, PcaSolver, SelectKParams,
@@ -396,6 +402,9 @@ fn main() -> Res<()> {
         return Err("usage: bench WORKLOAD --data FILE.json [--name value ...]".into());
     };
     let o = Options::parse(rest)?;
+    if workload == "gbm" {
+        return gbm(&o);
+    }
     let t = Instant::now();
     let data = read_data(&o.path("data").ok_or("--data FILE.json is required")?)?;
     let load_seconds = t.elapsed().as_secs_f64();
@@ -427,6 +436,95 @@ fn main() -> Res<()> {
     if let (Value::Object(line), Value::Object(summary)) = (&mut line, outcome.summary) {
         line.extend(summary);
     }
+    println!("{line}");
+    Ok(())
+}
+
+/// Features and 0/1 target of a CSV of numbers with a header.
+fn read_csv(path: &Path, target: &str) -> Res<(Matrix<f64>, Vec<bool>)> {
+    let text = std::fs::read_to_string(path)?;
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().ok_or("empty CSV")?.split(',').collect();
+    let t = header
+        .iter()
+        .position(|h| h.trim() == target)
+        .ok_or_else(|| format!("no column {target:?} in {}", path.display()))?;
+    let (mut data, mut y) = (Vec::new(), Vec::new());
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        for (j, field) in line.split(',').enumerate() {
+            let field = field.trim();
+            if j == t {
+                y.push(matches!(field, "1" | "1.0" | "true" | "True"));
+            } else {
+                data.push(field.parse::<f64>()?);
+            }
+        }
+    }
+    let rows = y.len();
+    Ok((Matrix::new(data, rows, header.len() - 1)?, y))
+}
+
+/// Area under the ROC curve, ties counted half (the Mann–Whitney statistic).
+fn auc(score: &[f64], y: &[bool]) -> f64 {
+    let mut order: Vec<usize> = (0..score.len()).collect();
+    order.sort_by(|&a, &b| score[a].total_cmp(&score[b]));
+    let (mut rank_sum, mut i) = (0.0, 0);
+    while i < order.len() {
+        let mut j = i;
+        while j + 1 < order.len() && score[order[j + 1]] == score[order[i]] {
+            j += 1;
+        }
+        let rank = (i + j) as f64 / 2.0 + 1.0;
+        rank_sum += order[i..=j].iter().filter(|&&k| y[k]).count() as f64 * rank;
+        i = j + 1;
+    }
+    let pos = y.iter().filter(|&&t| t).count() as f64;
+    let neg = y.len() as f64 - pos;
+    (rank_sum - pos * (pos + 1.0) / 2.0) / (pos * neg)
+}
+
+fn gbm(o: &Options) -> Res<()> {
+    let target: String = o.get("target", "target".to_string())?;
+    let t = Instant::now();
+    let (x, y) = read_csv(
+        &o.path("data").ok_or("--data FILE.csv is required")?,
+        &target,
+    )?;
+    let load_seconds = t.elapsed().as_secs_f64();
+    let params = GradientBoosting::params()
+        .max_iter(o.get("max-iter", 100)?)
+        .learning_rate(o.get("learning-rate", 0.1)?)
+        .max_leaf_nodes(Some(o.get("max-leaf-nodes", 31)?))
+        .seed(o.get("seed", 0)?);
+    let repeat: usize = o.get("repeat", 3)?;
+    let mut seconds = Vec::new();
+    let mut model = None;
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        model = Some(params.fit(&x, &y)?);
+        seconds.push(t.elapsed().as_secs_f64());
+    }
+    let model = model.expect("at least one run");
+    let train_auc = auc(&model.predict_proba(&x)?, &y);
+    let test_auc = match o.path("test") {
+        Some(path) => {
+            let (xt, yt) = read_csv(&path, &target)?;
+            Some(auc(&model.predict_proba(&xt)?, &yt))
+        }
+        None => None,
+    };
+    let line = json!({
+        "workload": "gbm",
+        "rows": x.rows(),
+        "cols": x.cols(),
+        "threads": rayon::current_num_threads(),
+        "seconds": seconds.iter().copied().fold(f64::INFINITY, f64::min),
+        "all_seconds": seconds,
+        "load_seconds": load_seconds,
+        "n_iter": model.n_iter(),
+        "train_auc": train_auc,
+        "test_auc": test_auc,
+    });
     println!("{line}");
     Ok(())
 }

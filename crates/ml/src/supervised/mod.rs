@@ -20,6 +20,14 @@ pub use split::{Fold, Split, SplitParams, stratified_folds, time_folds};
 
 use serde::{Deserialize, Serialize};
 
+mod forest;
+mod gbm;
+mod tree;
+
+pub use forest::{RandomForest, RandomForestParams};
+pub use gbm::{GradientBoosting, GradientBoostingParams};
+pub use tree::{Contributions, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
+
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
