@@ -15,14 +15,17 @@
 //! give a forest of the same quality, not the same trees); class weights are computed once on
 //! the whole target (no `balanced_subsample`); no out-of-bag score, no `max_samples`.
 
+use std::fmt;
+
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::model::{ContributionScale, Contributions};
 use super::tree::{
-    Contributions, Criterion, DecisionTree, MaxFeatures, TreeRules, add_contributions, check_row,
-    check_rules, grow, leaf_value, normalise,
+    Criterion, DecisionTree, MaxFeatures, TreeRules, add_contributions, check_row, check_rules,
+    grow, leaf_value, normalise,
 };
 use super::{ClassWeight, Classifier, check_columns, check_training};
 use crate::error::{Error, Result};
@@ -41,6 +44,19 @@ pub struct RandomForestParams {
     min_samples_leaf: usize,
     class_weight: ClassWeight,
     seed: u64,
+}
+
+impl fmt::Display for RandomForestParams {
+    /// The settings a search varies: `100 trees, max depth none, min leaf 1`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} trees, max depth {}, min leaf {}",
+            self.n_estimators,
+            self.max_depth.map_or("none".to_string(), |d| d.to_string()),
+            self.min_samples_leaf
+        )
+    }
 }
 
 impl Default for RandomForestParams {
@@ -224,7 +240,8 @@ impl RandomForest {
         features.iter_mut().for_each(|v| *v /= k);
         Ok(Contributions {
             bias: bias / k,
-            features,
+            values: features,
+            scale: ContributionScale::Probability,
         })
     }
 }
@@ -292,7 +309,7 @@ mod tests {
         assert!(correct as f64 > 0.9 * y.len() as f64);
         for (r, p) in x.iter_rows().zip(&p).take(40) {
             let c = f.contributions(r).unwrap();
-            assert!((c.bias + c.features.iter().sum::<f64>() - p).abs() < 1e-12);
+            assert!((c.bias + c.values.iter().sum::<f64>() - p).abs() < 1e-12);
         }
         let imp = f.feature_importances();
         assert!(imp[0] > imp[2] && imp[0] > imp[3], "{imp:?}");

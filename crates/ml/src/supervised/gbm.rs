@@ -30,13 +30,16 @@
 //! normalised (scikit-learn has no importances for this model); [`GradientBoosting::contributions`]
 //! is Saabas' path attribution summed over the trees, in log-odds.
 
+use std::fmt;
+
 use rand::SeedableRng;
 use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::tree::{Contributions, Node, add_contributions, check_row, leaf_value, normalise};
+use super::model::{ContributionScale, Contributions};
+use super::tree::{Node, add_contributions, check_row, leaf_value, normalise};
 use super::{ClassWeight, Classifier, check_columns, check_training, sigmoid};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
@@ -65,6 +68,20 @@ pub struct GradientBoostingParams {
     tol: f64,
     class_weight: ClassWeight,
     seed: u64,
+}
+
+impl fmt::Display for GradientBoostingParams {
+    /// The settings a search varies: `100 rounds, learning rate 0.1, 31 leaves`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} rounds, learning rate {}, {} leaves",
+            self.max_iter,
+            self.learning_rate,
+            self.max_leaf_nodes
+                .map_or("unlimited".to_string(), |d| d.to_string())
+        )
+    }
 }
 
 impl Default for GradientBoostingParams {
@@ -249,6 +266,7 @@ impl GradientBoostingParams {
         let wt: Vec<f64> = train.iter().map(|&i| w[i]).collect();
         if !yt.iter().any(|&t| t) || yt.iter().all(|&t| t) {
             return Err(Error::SingleClass {
+                what: "the training part of early stopping's split",
                 rows: yt.len(),
                 class: yt[0],
             });
@@ -1009,7 +1027,11 @@ impl GradientBoosting {
         for t in &self.trees {
             bias += add_contributions(t, row, &mut features);
         }
-        Ok(Contributions { bias, features })
+        Ok(Contributions {
+            bias,
+            values: features,
+            scale: ContributionScale::LogOdds,
+        })
     }
 }
 
@@ -1129,7 +1151,7 @@ mod tests {
         let raw = m.decision_function(&x).unwrap();
         for (r, raw) in x.iter_rows().zip(raw).take(50) {
             let c = m.contributions(r).unwrap();
-            assert!((c.bias + c.features.iter().sum::<f64>() - raw).abs() < 1e-10);
+            assert!((c.bias + c.values.iter().sum::<f64>() - raw).abs() < 1e-10);
         }
     }
 

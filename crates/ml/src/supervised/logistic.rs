@@ -161,16 +161,6 @@ impl LogisticRegressionParams {
         self
     }
 
-    /// The penalty set.
-    pub fn penalty_value(&self) -> Penalty {
-        self.penalty
-    }
-
-    /// The `C` set.
-    pub fn c_value(&self) -> f64 {
-        self.c
-    }
-
     /// Validates the parameters.
     pub fn check(&self) -> Result<&Self> {
         if !(self.c.is_finite() && self.c > 0.0) {
@@ -237,6 +227,13 @@ impl LogisticRegressionParams {
             n_iter,
             converged,
         })
+    }
+}
+
+impl fmt::Display for LogisticRegressionParams {
+    /// The settings a search varies: `l2, C = 0.1`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}, C = {}", self.penalty, self.c)
     }
 }
 

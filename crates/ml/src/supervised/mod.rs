@@ -6,27 +6,26 @@
 //! whose values are finite (missing values are imputed before, by the caller, never read as
 //! zero). Every model is seeded and gives the same result whatever the number of threads.
 
+mod forest;
+mod gbm;
 mod logistic;
 mod model;
 mod search;
 mod split;
+mod tree;
 
+pub use forest::{RandomForest, RandomForestParams};
+pub use gbm::{GradientBoosting, GradientBoostingParams};
 pub use logistic::{LogisticRegression, LogisticRegressionParams, Penalty};
 pub use model::{ContributionScale, Contributions, Model, ModelKind, ModelParams};
 pub use search::{
     CandidateScore, PermutationImportance, SearchResult, permutation_importance, search,
 };
 pub use split::{Fold, Split, SplitParams, stratified_folds, time_folds};
+pub(crate) use tree::check_row;
+pub use tree::{Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
 
 use serde::{Deserialize, Serialize};
-
-mod forest;
-mod gbm;
-mod tree;
-
-pub use forest::{RandomForest, RandomForestParams};
-pub use gbm::{GradientBoosting, GradientBoostingParams};
-pub use tree::{Contributions, Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
 
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;

@@ -7,7 +7,11 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClassWeight, Classifier, LogisticRegression, LogisticRegressionParams, Penalty};
+use super::{
+    ClassWeight, Classifier, DecisionTree, DecisionTreeParams, GradientBoosting,
+    GradientBoostingParams, LogisticRegression, LogisticRegressionParams, Penalty, RandomForest,
+    RandomForestParams,
+};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
@@ -15,18 +19,28 @@ use crate::matrix::Matrix;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ModelKind {
-    /// Regularized logistic regression.
+    /// Regularized logistic regression: linear in the features, readable coefficients.
     Logistic,
+    /// One decision tree: a few readable rules, rarely the most accurate.
+    Tree,
+    /// A random forest: many decorrelated trees averaged.
+    Forest,
+    /// Histogram gradient-boosted trees: usually the most accurate on tabular data.
+    Gbm,
 }
 
 impl ModelKind {
     /// Every family, in the order `auto` tries them.
-    pub const ALL: [ModelKind; 1] = [ModelKind::Logistic];
+    pub const ALL: [ModelKind; 4] = [
+        ModelKind::Logistic,
+        ModelKind::Tree,
+        ModelKind::Forest,
+        ModelKind::Gbm,
+    ];
 
     /// The grid searched for this family by default, every candidate with these class
-    /// weights and seed: a handful of settings that matter most, so that a search stays
-    /// quick.
-    pub fn grid(self, class_weight: ClassWeight, _seed: u64) -> Vec<ModelParams> {
+    /// weights and seed: the few settings that matter most, so that a search stays quick.
+    pub fn grid(self, class_weight: ClassWeight, seed: u64) -> Vec<ModelParams> {
         match self {
             ModelKind::Logistic => [0.01, 0.1, 1.0, 10.0]
                 .into_iter()
@@ -39,6 +53,42 @@ impl ModelKind {
                     )
                 })
                 .collect(),
+            ModelKind::Tree => [3, 5, 8]
+                .into_iter()
+                .map(|depth| {
+                    ModelParams::Tree(
+                        DecisionTree::params()
+                            .max_depth(Some(depth))
+                            .min_samples_leaf(5)
+                            .class_weight(class_weight)
+                            .seed(seed),
+                    )
+                })
+                .collect(),
+            ModelKind::Forest => [1, 5]
+                .into_iter()
+                .map(|leaf| {
+                    ModelParams::Forest(
+                        RandomForest::params()
+                            .min_samples_leaf(leaf)
+                            .class_weight(class_weight)
+                            .seed(seed),
+                    )
+                })
+                .collect(),
+            ModelKind::Gbm => [(0.1, 100, 31), (0.1, 100, 15), (0.05, 200, 31)]
+                .into_iter()
+                .map(|(rate, rounds, leaves)| {
+                    ModelParams::Gbm(
+                        GradientBoosting::params()
+                            .learning_rate(rate)
+                            .max_iter(rounds)
+                            .max_leaf_nodes(Some(leaves))
+                            .class_weight(class_weight)
+                            .seed(seed),
+                    )
+                })
+                .collect(),
         }
     }
 }
@@ -47,6 +97,9 @@ impl fmt::Display for ModelKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             ModelKind::Logistic => "logistic",
+            ModelKind::Tree => "tree",
+            ModelKind::Forest => "forest",
+            ModelKind::Gbm => "gbm",
         })
     }
 }
@@ -72,6 +125,12 @@ impl FromStr for ModelKind {
 pub enum ModelParams {
     /// Logistic regression.
     Logistic(LogisticRegressionParams),
+    /// A decision tree.
+    Tree(DecisionTreeParams),
+    /// A random forest.
+    Forest(RandomForestParams),
+    /// Gradient-boosted trees.
+    Gbm(GradientBoostingParams),
 }
 
 impl ModelParams {
@@ -79,6 +138,9 @@ impl ModelParams {
     pub fn kind(&self) -> ModelKind {
         match self {
             ModelParams::Logistic(_) => ModelKind::Logistic,
+            ModelParams::Tree(_) => ModelKind::Tree,
+            ModelParams::Forest(_) => ModelKind::Forest,
+            ModelParams::Gbm(_) => ModelKind::Gbm,
         }
     }
 
@@ -86,17 +148,21 @@ impl ModelParams {
     pub fn fit(&self, x: &Matrix<f64>, y: &[bool]) -> Result<Model> {
         Ok(match self {
             ModelParams::Logistic(p) => Model::Logistic(p.fit(x, y)?),
+            ModelParams::Tree(p) => Model::Tree(p.fit(x, y)?),
+            ModelParams::Forest(p) => Model::Forest(p.fit(x, y)?),
+            ModelParams::Gbm(p) => Model::Gbm(p.fit(x, y)?),
         })
     }
 }
 
 impl fmt::Display for ModelParams {
-    /// The family and the parameters a search varies, e.g. `logistic (l2, C = 0.1)`.
+    /// The family and the settings a search varies, e.g. `logistic (l2, C = 0.1)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ModelParams::Logistic(p) => {
-                write!(f, "logistic ({}, C = {})", p.penalty_value(), p.c_value())
-            }
+            ModelParams::Logistic(p) => write!(f, "logistic ({p})"),
+            ModelParams::Tree(p) => write!(f, "tree ({p})"),
+            ModelParams::Forest(p) => write!(f, "forest ({p})"),
+            ModelParams::Gbm(p) => write!(f, "gbm ({p})"),
         }
     }
 }
@@ -105,7 +171,8 @@ impl fmt::Display for ModelParams {
 /// the contributions is the row's score on the model's own scale.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contributions {
-    /// The score of the reference row (the average training row, or the root of a tree).
+    /// The score of the reference row: the average training row for a logistic regression,
+    /// the root of the trees (their mean for a forest, the baseline for boosted trees).
     pub bias: f64,
     /// One contribution per column.
     pub values: Vec<f64>,
@@ -129,6 +196,12 @@ pub enum ContributionScale {
 pub enum Model {
     /// Logistic regression.
     Logistic(LogisticRegression),
+    /// A decision tree.
+    Tree(DecisionTree),
+    /// A random forest.
+    Forest(RandomForest),
+    /// Gradient-boosted trees.
+    Gbm(GradientBoosting),
 }
 
 impl Model {
@@ -136,35 +209,47 @@ impl Model {
     pub fn kind(&self) -> ModelKind {
         match self {
             Model::Logistic(_) => ModelKind::Logistic,
+            Model::Tree(_) => ModelKind::Tree,
+            Model::Forest(_) => ModelKind::Forest,
+            Model::Gbm(_) => ModelKind::Gbm,
         }
     }
 
-    /// Why `row` scores as it does.
-    pub fn contributions(&self, row: &[f64]) -> Contributions {
+    /// Why `row` scores as it does (Saabas' path attribution for trees).
+    pub fn contributions(&self, row: &[f64]) -> Result<Contributions> {
         match self {
             Model::Logistic(m) => {
+                super::check_row(row, m.n_features())?;
                 let (bias, values) = m.contributions(row);
-                Contributions {
+                Ok(Contributions {
                     bias,
                     values,
                     scale: ContributionScale::LogOdds,
-                }
+                })
             }
+            Model::Tree(m) => m.contributions(row),
+            Model::Forest(m) => m.contributions(row),
+            Model::Gbm(m) => m.contributions(row),
         }
     }
 
     /// The model's own importance of each column, normalized to sum 1: the absolute
     /// coefficients of a logistic regression (on scaled columns, they compare), the impurity
-    /// decrease of trees.
+    /// decrease of a tree or a forest, the gain of boosted trees.
     pub fn built_in_importances(&self) -> Vec<f64> {
-        let raw: Vec<f64> = match self {
-            Model::Logistic(m) => m.coefficients().iter().map(|c| c.abs()).collect(),
-        };
-        let total: f64 = raw.iter().sum();
-        if total > 0.0 {
-            raw.iter().map(|v| v / total).collect()
-        } else {
-            raw
+        match self {
+            Model::Logistic(m) => {
+                let raw: Vec<f64> = m.coefficients().iter().map(|c| c.abs()).collect();
+                let total: f64 = raw.iter().sum();
+                if total > 0.0 {
+                    raw.iter().map(|v| v / total).collect()
+                } else {
+                    raw
+                }
+            }
+            Model::Tree(m) => m.feature_importances().to_vec(),
+            Model::Forest(m) => m.feature_importances().to_vec(),
+            Model::Gbm(m) => m.feature_importances().to_vec(),
         }
     }
 }
@@ -173,12 +258,18 @@ impl Classifier for Model {
     fn predict_proba(&self, x: &Matrix<f64>) -> Result<Vec<f64>> {
         match self {
             Model::Logistic(m) => m.predict_proba(x),
+            Model::Tree(m) => m.predict_proba(x),
+            Model::Forest(m) => m.predict_proba(x),
+            Model::Gbm(m) => m.predict_proba(x),
         }
     }
 
     fn n_features(&self) -> usize {
         match self {
             Model::Logistic(m) => m.n_features(),
+            Model::Tree(m) => m.n_features(),
+            Model::Forest(m) => m.n_features(),
+            Model::Gbm(m) => m.n_features(),
         }
     }
 }
@@ -197,18 +288,41 @@ mod tests {
                 .parse::<ModelKind>()
                 .unwrap_err()
                 .to_string()
-                .starts_with("invalid parameter `model` = svm: must be one of logistic")
+                .starts_with(
+                    "invalid parameter `model` = svm: must be one of logistic, tree, forest, gbm"
+                )
         );
     }
 
     #[test]
     fn a_model_round_trips_through_json_with_its_kind() {
-        let x = Matrix::from_rows(&[[0.0], [1.0], [2.0], [3.0], [1.5]]).unwrap();
-        let y = [false, false, true, true, false];
-        for params in ModelKind::Logistic.grid(ClassWeight::Balanced, 0) {
+        let rows: Vec<[f64; 2]> = (0..80)
+            .map(|i| [(i as f64 * 0.37).sin(), (i as f64 * 0.11).cos()])
+            .collect();
+        let x = Matrix::from_rows(&rows).unwrap();
+        let y: Vec<bool> = rows.iter().map(|r| r[0] + 0.3 * r[1] > 0.1).collect();
+        let grid = ModelKind::ALL
+            .iter()
+            .flat_map(|k| k.grid(ClassWeight::Balanced, 0));
+        for params in grid {
             let model = params.fit(&x, &y).unwrap();
             let text = serde_json::to_string(&model).unwrap();
-            assert!(text.starts_with("{\"kind\":\"logistic\""), "{text}");
+            let kind = params.kind().to_string();
+            assert!(
+                text.starts_with(&format!("{{\"kind\":\"{kind}\"")),
+                "{text}"
+            );
+            let c = model.contributions(x.row(2)).unwrap();
+            let p = model.predict_proba(&x).unwrap()[2];
+            let total = c.bias + c.values.iter().sum::<f64>();
+            let on_scale = match c.scale {
+                ContributionScale::LogOdds => super::super::sigmoid(total),
+                ContributionScale::Probability => total,
+            };
+            assert!(
+                (on_scale - p).abs() < 1e-9,
+                "{params}: {on_scale} against {p}"
+            );
             let back: Model = serde_json::from_str(&text).unwrap();
             assert_eq!(
                 back.predict_proba(&x).unwrap(),

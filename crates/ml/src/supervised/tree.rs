@@ -30,6 +30,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::model::{ContributionScale, Contributions};
 use super::{ClassWeight, Classifier, check_columns, check_training};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
@@ -129,15 +130,6 @@ impl MaxFeatures {
             MaxFeatures::Fraction(f) => ((f * d as f64).floor() as usize).max(1),
         }
     }
-}
-
-/// Saabas' attribution of one row's prediction: `bias + Σ features = prediction`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Contributions {
-    /// The prediction before any split: the root's value (for a forest, the mean of the roots').
-    pub bias: f64,
-    /// What the splits on each feature added along the row's path, one entry per column.
-    pub features: Vec<f64>,
 }
 
 /// A node of a fitted tree: a split (`left > 0`) or a leaf (`left == 0`; the root is never a
@@ -380,6 +372,18 @@ impl DecisionTreeParams {
     }
 }
 
+impl fmt::Display for DecisionTreeParams {
+    /// The settings a search varies: `max depth 5, min leaf 5`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "max depth {}, min leaf {}",
+            self.max_depth.map_or("none".to_string(), |d| d.to_string()),
+            self.min_samples_leaf
+        )
+    }
+}
+
 /// A fitted decision tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionTree {
@@ -423,13 +427,17 @@ impl DecisionTree {
         depth(&self.nodes, 0)
     }
 
-    /// Saabas' attribution of the probability of `row`: `bias + Σ features` is
+    /// Saabas' attribution of the probability of `row`: `bias + Σ values` is
     /// [`predict_proba`](Classifier::predict_proba)'s value for it.
     pub fn contributions(&self, row: &[f64]) -> Result<Contributions> {
         check_row(row, self.n_features)?;
         let mut features = vec![0.0; self.n_features];
         let bias = add_contributions(&self.nodes, row, &mut features);
-        Ok(Contributions { bias, features })
+        Ok(Contributions {
+            bias,
+            values: features,
+            scale: ContributionScale::Probability,
+        })
     }
 
     pub(crate) fn nodes(&self) -> &[Node] {
@@ -772,7 +780,7 @@ mod tests {
         let p = t.predict_proba(&x).unwrap();
         for (r, p) in x.iter_rows().zip(p) {
             let c = t.contributions(r).unwrap();
-            let sum = c.bias + c.features.iter().sum::<f64>();
+            let sum = c.bias + c.values.iter().sum::<f64>();
             assert!((sum - p).abs() < 1e-12);
         }
         // The noise column explains little.

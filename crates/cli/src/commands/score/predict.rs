@@ -80,7 +80,7 @@ pub fn run(args: &PredictArgs, quiet: bool, json: bool) -> Result<(), CliError> 
     let reasons: Vec<String> = (0..table.len())
         .into_par_iter()
         .map(|r| explainer.top_reasons(x.row(r), r, args.reasons))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let threshold = model.threshold.threshold;
     let text = scored_csv(&table, &scores, threshold, &reasons);
     write_atomic(&args.out, text.as_bytes())?;
@@ -134,8 +134,8 @@ impl<'a> Explainer<'a> {
 
     /// The `n` input columns with the largest effect on row `r`'s score (`row` encoded),
     /// one-hot columns summed into the column they encode.
-    fn top_reasons(&self, row: &[f64], r: usize, n: usize) -> String {
-        let contributions = self.model.model.contributions(row);
+    fn top_reasons(&self, row: &[f64], r: usize, n: usize) -> Result<String, CliError> {
+        let contributions = self.model.model.contributions(row)?;
         let mut effects: Vec<(&str, usize, f64)> = self
             .columns
             .iter()
@@ -149,7 +149,7 @@ impl<'a> Explainer<'a> {
             ContributionScale::LogOdds => 2,
             ContributionScale::Probability => 3,
         };
-        effects
+        Ok(effects
             .iter()
             .filter(|(_, _, effect)| effect.abs() >= 0.5 * 10f64.powi(-digits))
             .take(n)
@@ -160,7 +160,7 @@ impl<'a> Explainer<'a> {
                 format!("{name}={value} ({effect:+.prec$})", prec = digits as usize)
             })
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("; "))
     }
 }
 

@@ -100,7 +100,7 @@ pub struct TrainArgs {
     /// The yes/no column to predict (true/false, 1/0, yes/no, oui/non).
     #[arg(long)]
     target: String,
-    /// Model family: logistic, or auto to try every family.
+    /// Model family: logistic, tree, forest, gbm, or auto to try every family.
     #[arg(long, default_value = "auto")]
     model: ModelChoice,
     /// A date (or number) column: split and cross-validate in time order.
@@ -544,6 +544,7 @@ pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
                 odds_ratio: c.exp(),
             })
             .collect(),
+        _ => Vec::new(),
     };
 
     let (_, training_sha256) = hash_file(path)?;
@@ -741,7 +742,7 @@ fn print_summary(out: &Output, m: &Metrics, args: &TrainArgs) {
         .fold(f64::NEG_INFINITY, f64::max);
     for c in &m.candidates {
         out.line(format!(
-            "    {:<40} {:.4} ± {:.4}{}",
+            "    {:<48} {:.4} ± {:.4}{}",
             c.params.to_string(),
             c.mean_auc,
             c.sd_auc,
