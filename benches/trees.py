@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
-"""Gradient-boosted trees: cible's `bench gbm` against scikit-learn's
-HistGradientBoostingClassifier on the same synthetic data, in the same run.
+"""Propensity models: cible's `bench gbm` against scikit-learn on the same synthetic data, in
+the same run: gradient-boosted trees against HistGradientBoostingClassifier, L2 logistic
+regression (C = 1) against LogisticRegression (lbfgs), and optionally random forests (100
+trees) against RandomForestClassifier.
 
 Writes a synthetic binary data set (numpy default_rng(0)): 40 standard normal features, the
 first 8 informative through a nonlinear signal (products, a sine, thresholds), the rest noise,
 about 10 % positives; 100 000 training rows in /tmp/gbm100k.csv and 25 000 held-out rows in
-/tmp/gbm100k_test.csv. Then times both fits (max_iter=100, early_stopping=False), alternating
-one fit of each per round for --repeat rounds, and prints their training times (best, and the
-median ratio per round) and held-out AUCs.
+/tmp/gbm100k_test.csv. Then, for each of --models, times both fits (boosting: max_iter=100,
+early_stopping=False), alternating one fit of each per round for --repeat rounds, and prints
+their training times (best, and the median ratio per round) and held-out AUCs.
 
 Run from the repository root, after building the example:
     cargo build --release -p cible-ml --example bench
-    /work/main/.venv-bench/bin/python benches/trees.py [--repeat 3] [--threads N] \
+    .venv-bench/bin/python benches/trees.py [--repeat 3] [--threads N] [--models gbm,logistic,forest] \
         [--bench target/release/examples/bench]
 """
 
@@ -23,7 +25,8 @@ import time
 
 import numpy as np
 from threadpoolctl import threadpool_limits
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
 TRAIN, TEST = "/tmp/gbm100k.csv", "/tmp/gbm100k_test.csv"
@@ -55,6 +58,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--bench", default="target/release/examples/bench")
+    ap.add_argument("--models", default="gbm,logistic",
+                    help="comma-separated: gbm, logistic, forest")
     ap.add_argument("--threads", type=int, default=None,
                     help="threads for both (default: all cores)")
     a = ap.parse_args()
@@ -64,32 +69,39 @@ def main():
         write(TEST, x[100_000:], y[100_000:])
     xtr, ytr, xte, yte = x[:100_000], y[:100_000], x[100_000:], y[100_000:]
     print(f"positives: {ytr.mean():.3f}")
-    # Alternate the two, one fit each per round: the shared machine's load changes by the
-    # minute, so that each round compares them under the same conditions.
+    # Alternate cible and scikit-learn, one fit each per round: the shared machine's load
+    # changes by the minute, so that each round compares them under the same conditions.
     env = dict(os.environ, **({"RAYON_NUM_THREADS": str(a.threads)} if a.threads else {}))
-    sk_times, cible_times = [], []
-    for _ in range(a.repeat):
-        m = HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0)
-        with threadpool_limits(a.threads):
-            t = time.perf_counter()
-            m.fit(xtr, ytr)
-            sk_times.append(time.perf_counter() - t)
-        out = subprocess.run([a.bench, "gbm", "--data", TRAIN, "--test", TEST, "--max-iter",
-                              "100", "--repeat", "1"], check=True, capture_output=True,
-                             text=True, env=env)
-        cible = json.loads(out.stdout)
-        cible_times.append(cible["seconds"])
-    sk_auc = roc_auc_score(yte, m.predict_proba(xte)[:, 1])
-    print(json.dumps({"who": "scikit-learn", "seconds": min(sk_times), "all_seconds": sk_times,
-                      "test_auc": sk_auc,
-                      "train_auc": roc_auc_score(ytr, m.predict_proba(xtr)[:, 1])}))
-    cible.update(seconds=min(cible_times), all_seconds=cible_times)
-    print(json.dumps({"who": "cible", **cible}))
-    ratios = sorted(c / s for c, s in zip(cible_times, sk_times))
-    print(f"AUC difference (cible - scikit-learn): {cible['test_auc'] - sk_auc:+.5f}; "
-          f"time ratio cible/scikit-learn: best {min(cible_times) / min(sk_times):.2f}, "
-          f"median per round {ratios[len(ratios) // 2]:.2f}")
-
+    peers = {
+        "gbm": lambda: HistGradientBoostingClassifier(max_iter=100, early_stopping=False,
+                                                      random_state=0),
+        "logistic": lambda: LogisticRegression(C=1.0, max_iter=1000),
+        "forest": lambda: RandomForestClassifier(n_estimators=100, n_jobs=a.threads or -1,
+                                                 random_state=0),
+    }
+    for model in a.models.split(","):
+        sk_times, cible_times = [], []
+        for _ in range(a.repeat):
+            m = peers[model]()
+            with threadpool_limits(a.threads):
+                t = time.perf_counter()
+                m.fit(xtr, ytr)
+                sk_times.append(time.perf_counter() - t)
+            out = subprocess.run([a.bench, "gbm", "--model", model, "--data", TRAIN, "--test",
+                                  TEST, "--max-iter", "100", "--repeat", "1"], check=True,
+                                 capture_output=True, text=True, env=env)
+            cible = json.loads(out.stdout)
+            cible_times.append(cible["seconds"])
+        sk_auc = roc_auc_score(yte, m.predict_proba(xte)[:, 1])
+        print(json.dumps({"who": "scikit-learn", "model": model, "seconds": min(sk_times),
+                          "all_seconds": sk_times, "test_auc": sk_auc,
+                          "train_auc": roc_auc_score(ytr, m.predict_proba(xtr)[:, 1])}))
+        cible.update(seconds=min(cible_times), all_seconds=cible_times)
+        print(json.dumps({"who": "cible", **cible}))
+        ratios = sorted(c / s for c, s in zip(cible_times, sk_times))
+        print(f"{model}: AUC difference (cible - scikit-learn): {cible['test_auc'] - sk_auc:+.5f}; "
+              f"time ratio cible/scikit-learn: best {min(cible_times) / min(sk_times):.2f}, "
+              f"median per round {ratios[len(ratios) // 2]:.2f}", flush=True)
 
 if __name__ == "__main__":
     main()

@@ -34,10 +34,12 @@
 //! - `select-k-prototypes`: the same data and k-prototypes options, `--k-min` [2] `--k-max`
 //!   [15]; the cost and the sampled silhouette of every k, and the recommended k.
 //!
-//! - `gbm`: gradient-boosted trees on a CSV of numbers with a header (`--data FILE.csv`, not a
-//!   JSON header), `--target COL` [target] (0/1 or false/true), `--max-iter` [100]
-//!   `--learning-rate` [0.1] `--max-leaf-nodes` [31] `--seed` [0], optionally `--test FILE.csv`
-//!   (same columns) for a held-out AUC; prints the training time and the training AUC.
+//! - `gbm`: a classifier on a CSV of numbers with a header (`--data FILE.csv`, not a JSON
+//!   header), `--target COL` [target] (0/1 or false/true), `--model gbm|logistic|forest`
+//!   [gbm]; for gbm `--max-iter` [100] `--learning-rate` [0.1] `--max-leaf-nodes` [31], for
+//!   logistic `--c` [1] (L2), for forest `--n-estimators` [100]; `--seed` [0], optionally
+//!   `--test FILE.csv` (same columns) for a held-out AUC; prints the training time and the
+//!   training AUC.
 //!
 //! Common options: `--repeat N` [3] runs (the best time is reported), `--labels-out FILE`
 //! writes the last run's labels. One JSON line goes to stdout: `seconds` (best), `all_seconds`,
@@ -52,7 +54,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use cible_ml::metrics::silhouette_score;
-use cible_ml::supervised::{Classifier, GradientBoosting};
+use cible_ml::supervised::{
+    Classifier, GradientBoosting, LogisticRegression, Model, ModelParams, RandomForest,
+};
 use cible_ml::{
     Algorithm, Dbscan, Dendrogram, Float, Hdbscan, Init, KMeans, KPrototypes, KPrototypesParams,
     Linkage, Matrix, MiniBatchKMeans, MixedData, NComponents, Pca, PcaSolver, SelectKParams,
@@ -491,11 +495,23 @@ fn gbm(o: &Options) -> Res<()> {
         &target,
     )?;
     let load_seconds = t.elapsed().as_secs_f64();
-    let params = GradientBoosting::params()
-        .max_iter(o.get("max-iter", 100)?)
-        .learning_rate(o.get("learning-rate", 0.1)?)
-        .max_leaf_nodes(Some(o.get("max-leaf-nodes", 31)?))
-        .seed(o.get("seed", 0)?);
+    let seed = o.get("seed", 0)?;
+    let params = match o.get("model", "gbm".to_string())?.as_str() {
+        "gbm" => ModelParams::Gbm(
+            GradientBoosting::params()
+                .max_iter(o.get("max-iter", 100)?)
+                .learning_rate(o.get("learning-rate", 0.1)?)
+                .max_leaf_nodes(Some(o.get("max-leaf-nodes", 31)?))
+                .seed(seed),
+        ),
+        "logistic" => ModelParams::Logistic(LogisticRegression::params().c(o.get("c", 1.0)?)),
+        "forest" => ModelParams::Forest(
+            RandomForest::params()
+                .n_estimators(o.get("n-estimators", 100)?)
+                .seed(seed),
+        ),
+        other => return Err(format!("--model {other}: expected gbm, logistic or forest").into()),
+    };
     let repeat: usize = o.get("repeat", 3)?;
     let mut seconds = Vec::new();
     let mut model = None;
@@ -515,13 +531,18 @@ fn gbm(o: &Options) -> Res<()> {
     };
     let line = json!({
         "workload": "gbm",
+        "model": params.kind().to_string(),
         "rows": x.rows(),
         "cols": x.cols(),
         "threads": rayon::current_num_threads(),
         "seconds": seconds.iter().copied().fold(f64::INFINITY, f64::min),
         "all_seconds": seconds,
         "load_seconds": load_seconds,
-        "n_iter": model.n_iter(),
+        "n_iter": match &model {
+            Model::Gbm(m) => m.n_iter(),
+            Model::Logistic(m) => m.n_iter(),
+            _ => 0,
+        },
         "train_auc": train_auc,
         "test_auc": test_auc,
     });

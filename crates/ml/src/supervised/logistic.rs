@@ -377,26 +377,28 @@ impl Problem<'_> {
         let parts: Vec<(DVector<f64>, DMatrix<f64>)> = self
             .blocks()
             .map(|rows| {
-                let rows: Vec<usize> = rows.collect();
-                // sqrt(w p (1 − p)) · [x, 1] per row, so that the block's Hessian is AᵀA.
-                let mut a = DMatrix::<f64>::zeros(rows.len(), m);
-                let mut g = DVector::<f64>::zeros(m);
-                for (r, &i) in rows.iter().enumerate() {
+                // sqrt(w p (1 − p)) · [x, 1] per row, each row a column of `at`, so that the
+                // block's Hessian is at · atᵀ; filled in memory order.
+                let mut at = Vec::with_capacity(rows.len() * m);
+                let mut g = vec![0.0; m];
+                for i in rows.clone() {
                     let row = self.x.row(i);
                     let p = sigmoid(self.log_odds(beta, row));
                     let w = self.weights[i];
                     let residual = w * (p - f64::from(u8::from(self.y[i])));
                     let scale = (w * p * (1.0 - p)).sqrt();
-                    for (j, &v) in row.iter().enumerate() {
-                        g[j] += residual * v;
-                        a[(r, j)] = scale * v;
+                    for (gj, &v) in g.iter_mut().zip(row) {
+                        *gj += residual * v;
                     }
+                    at.extend(row.iter().map(|v| scale * v));
                     if self.intercept {
                         g[d] += residual;
-                        a[(r, d)] = scale;
+                        at.push(scale);
                     }
                 }
-                (g, a.tr_mul(&a))
+                let at = DMatrix::from_vec(m, rows.len(), at);
+                let hessian = &at * at.transpose();
+                (DVector::from_vec(g), hessian)
             })
             .collect();
         let (mut g, mut h) = (DVector::zeros(m), DMatrix::zeros(m, m));
