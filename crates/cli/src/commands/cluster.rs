@@ -6,8 +6,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Instant;
 
-use cible_core::project::{Encoding, SourceFormat};
-use cible_data::{TextTable, parse_number, read_table};
+use cible_data::{TextTable, parse_number};
 use cible_ml::metrics::{calinski_harabasz_score, davies_bouldin_score, silhouette_score_sampled};
 use cible_ml::{
     Algorithm, Dbscan, Dendrogram, Gower, Hdbscan, KMeans, KPrototypes, KPrototypesSelection,
@@ -18,7 +17,7 @@ use cible_store::StagingDir;
 use clap::Args;
 use serde::Serialize;
 
-use super::FormatArg;
+use super::{FormatArg, InputArgs};
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
 
@@ -165,12 +164,8 @@ pub struct ClusterArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Input format: csv, parquet or ndjson [default: from the extension].
-    #[arg(long)]
-    input_format: Option<SourceFormat>,
-    /// CSV encoding: auto, utf-8 or latin-1.
-    #[arg(long, default_value = "auto")]
-    encoding: Encoding,
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     format: FormatArg,
 }
@@ -654,19 +649,7 @@ fn csv_field(s: &str) -> String {
 pub fn run(args: &ClusterArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     let out = args.format.output(quiet, json);
     let started = Instant::now();
-    let (table, rejects) = read_table(&args.file, args.input_format, None, args.encoding)?;
-    if let Some(r) = rejects.first() {
-        return Err(CliError::Usage(format!(
-            "{r} ({} unreadable rows in all)",
-            rejects.len()
-        )));
-    }
-    if table.is_empty() {
-        return Err(CliError::Usage(format!(
-            "{}: the table has no rows",
-            args.file.display()
-        )));
-    }
+    let table = args.input.read(&args.file)?;
     let fitted = match args.method {
         Method::Kprototypes => fit_kprototypes(args, &table, &out)?,
         _ => fit_numeric(args, &table, &out)?,

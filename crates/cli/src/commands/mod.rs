@@ -12,9 +12,45 @@ pub mod rfm;
 pub mod run;
 pub mod score;
 
+use std::path::Path;
+
+use cible_core::project::{Encoding, SourceFormat};
+use cible_data::{TextTable, read_table};
 use clap::Args;
 
+use crate::error::CliError;
 use crate::output::{Format, Output};
+
+/// How to read a command's input table.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input format: csv, parquet or ndjson [default: from the extension].
+    #[arg(long)]
+    pub input_format: Option<SourceFormat>,
+    /// CSV encoding: auto, utf-8 or latin-1.
+    #[arg(long, default_value = "auto")]
+    pub encoding: Encoding,
+}
+
+impl InputArgs {
+    /// Reads `path` whole: an unreadable row or an empty table is an error naming the file.
+    pub fn read(&self, path: &Path) -> Result<TextTable, CliError> {
+        let (table, rejects) = read_table(path, self.input_format, None, self.encoding)?;
+        if let Some(r) = rejects.first() {
+            return Err(CliError::Usage(format!(
+                "{r} ({} unreadable rows in all)",
+                rejects.len()
+            )));
+        }
+        if table.is_empty() {
+            return Err(CliError::Usage(format!(
+                "{}: the table has no rows",
+                path.display()
+            )));
+        }
+        Ok(table)
+    }
+}
 
 /// `--format` for commands that print results.
 #[derive(Debug, Args)]

@@ -124,15 +124,7 @@ fn check_scores(y: &[bool], scores: &[f64]) -> Result<()> {
 }
 
 fn check_both_classes(y: &[bool]) -> Result<usize> {
-    let positives = y.iter().filter(|&&t| t).count();
-    if positives == 0 || positives == y.len() {
-        return Err(Error::SingleClass {
-            what: "these metrics",
-            rows: y.len(),
-            class: positives > 0,
-        });
-    }
-    Ok(positives)
+    crate::supervised::check_both_classes(y, "these metrics")
 }
 
 fn check_probabilities(y: &[bool], p: &[f64]) -> Result<()> {

@@ -24,10 +24,10 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{ContributionScale, Contributions};
 use super::tree::{
-    Criterion, DecisionTree, MaxFeatures, TreeRules, add_contributions, check_row, check_rules,
-    grow, leaf_value, normalise,
+    Criterion, DecisionTree, MaxFeatures, TreeRules, add_contributions, check_rules, grow,
+    leaf_value, normalise,
 };
-use super::{ClassWeight, Classifier, check_columns, check_training};
+use super::{ClassWeight, Classifier, check_columns, check_row, check_training};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 

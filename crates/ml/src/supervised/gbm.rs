@@ -33,14 +33,15 @@
 use std::fmt;
 
 use rand::SeedableRng;
-use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ContributionScale, Contributions};
-use super::tree::{Node, add_contributions, check_row, leaf_value, normalise};
-use super::{ClassWeight, Classifier, check_columns, check_training, sigmoid};
+use super::tree::{Node, add_contributions, leaf_value, normalise};
+use super::{
+    ClassWeight, Classifier, SplitParams, check_columns, check_row, check_training, sigmoid,
+};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
@@ -258,7 +259,12 @@ impl GradientBoostingParams {
         check_training(x, y, sample_weight)?;
         let w = self.class_weight.sample_weights(y, sample_weight);
         let (train, valid) = if self.early_stopping {
-            stratified_split(y, self.validation_fraction, self.seed)
+            let split = SplitParams::new()
+                .validation(0.0)
+                .test(self.validation_fraction)
+                .seed(self.seed)
+                .random(y)?;
+            (split.train, split.test)
         } else {
             ((0..x.rows()).collect(), Vec::new())
         };
@@ -396,23 +402,6 @@ fn gradients(raw: &[f64], y: &[bool], w: &[f64], gh: &mut [[f32; 2]]) {
             *gh = [(w * gr) as f32, (w * he) as f32];
         }
     });
-}
-
-/// A stratified split of the row indices: (training, validation).
-fn stratified_split(y: &[bool], fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(1);
-    let (mut train, mut valid) = (Vec::new(), Vec::new());
-    for class in [false, true] {
-        let mut rows: Vec<usize> = (0..y.len()).filter(|&i| y[i] == class).collect();
-        rows.shuffle(&mut rng);
-        let k = ((fraction * rows.len() as f64).round() as usize).min(rows.len() - 1);
-        valid.extend_from_slice(&rows[..k]);
-        train.extend_from_slice(&rows[k..]);
-    }
-    train.sort_unstable();
-    valid.sort_unstable();
-    (train, valid)
 }
 
 /// Bin thresholds of every feature on the rows `rows` (scikit-learn's `_BinMapper`): midpoints

@@ -22,7 +22,6 @@ pub use search::{
     CandidateScore, PermutationImportance, SearchResult, permutation_importance, search,
 };
 pub use split::{Fold, Split, SplitParams, stratified_folds, time_folds};
-pub(crate) use tree::check_row;
 pub use tree::{Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
 
 use serde::{Deserialize, Serialize};
@@ -113,10 +112,16 @@ pub(crate) fn check_training(
     if let Some(w) = sample_weight {
         crate::kmeans::check_weights(w, x.rows())?;
     }
+    check_both_classes(y, "a model")
+}
+
+/// The number of positives of `y`; an error naming `what` when there are none or only
+/// positives.
+pub(crate) fn check_both_classes(y: &[bool], what: &'static str) -> Result<usize> {
     let positives = y.iter().filter(|&&t| t).count();
     if positives == 0 || positives == y.len() {
         return Err(Error::SingleClass {
-            what: "a model",
+            what,
             rows: y.len(),
             class: positives > 0,
         });
@@ -126,10 +131,19 @@ pub(crate) fn check_training(
 
 /// Checks that `x` has the `expected` number of columns of a fitted model.
 pub(crate) fn check_columns(x: &Matrix<f64>, expected: usize) -> Result<()> {
-    if x.cols() != expected {
+    check_width("the data to score", x.cols(), expected)
+}
+
+/// Checks that a row to explain has the model's number of columns.
+pub(crate) fn check_row(row: &[f64], expected: usize) -> Result<()> {
+    check_width("the row to explain", row.len(), expected)
+}
+
+fn check_width(what: &'static str, found: usize, expected: usize) -> Result<()> {
+    if found != expected {
         return Err(Error::ColumnMismatch {
-            what: "the data to score",
-            found: x.cols(),
+            what,
+            found,
             expected,
         });
     }

@@ -31,7 +31,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::model::{ContributionScale, Contributions};
-use super::{ClassWeight, Classifier, check_columns, check_training};
+use super::{ClassWeight, Classifier, check_columns, check_row, check_training};
 use crate::error::{Error, Result};
 use crate::matrix::Matrix;
 
@@ -443,18 +443,6 @@ impl DecisionTree {
     pub(crate) fn nodes(&self) -> &[Node] {
         &self.nodes
     }
-}
-
-/// Checks that a row has the model's number of columns.
-pub(crate) fn check_row(row: &[f64], expected: usize) -> Result<()> {
-    if row.len() != expected {
-        return Err(Error::ColumnMismatch {
-            what: "the row to explain",
-            found: row.len(),
-            expected,
-        });
-    }
-    Ok(())
 }
 
 impl Classifier for DecisionTree {

@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use cible_core::project::{Encoding, SourceFormat};
 use cible_data::TextTable;
 use cible_ml::supervised::{Classifier, ContributionScale};
 use cible_store::write_atomic;
@@ -12,8 +11,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ModelFile;
-use super::train::{csv_field, read};
-use crate::commands::FormatArg;
+use super::train::csv_field;
+use crate::commands::{FormatArg, InputArgs};
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
 
@@ -43,12 +42,8 @@ pub struct PredictArgs {
     /// Reasons per row.
     #[arg(long, default_value_t = 3)]
     reasons: usize,
-    /// Input format: csv, parquet or ndjson [default: from the extension].
-    #[arg(long)]
-    input_format: Option<SourceFormat>,
-    /// CSV encoding: auto, utf-8 or latin-1.
-    #[arg(long, default_value = "auto")]
-    encoding: Encoding,
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     format: FormatArg,
 }
@@ -71,7 +66,7 @@ pub fn run(args: &PredictArgs, quiet: bool, json: bool) -> Result<(), CliError> 
     let out = args.format.output(quiet, json);
     let started = Instant::now();
     let model = ModelFile::read(&args.model)?;
-    let table = read(&args.file, args.input_format, args.encoding)?;
+    let table = args.input.read(&args.file)?;
     let rows: Vec<usize> = (0..table.len()).collect();
     let (frame, filled_values) = model.schema.frame(&args.file, &table, &rows)?;
     let x = model.preprocessor.transform(&frame)?;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Instant;
 
-use cible_core::project::{Encoding, SourceFormat};
-use cible_data::{TextTable, read_table};
+use cible_core::project::Encoding;
+use cible_data::TextTable;
 use cible_ml::metrics::{
     CalibrationBin, ChosenThreshold, Confusion, GainsBand, ThresholdRule, average_precision_score,
     brier_score, calibration_curve, gains_table, log_loss, precision_recall_curve, roc_auc_score,
@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use super::schema::{self, FeatureColumn, Missing, Schema, Skipped};
 use super::{FORMAT, FORMAT_VERSION, ModelFile};
-use crate::commands::FormatArg;
+use crate::commands::{FormatArg, InputArgs};
 use crate::error::CliError;
 use crate::output::{Output, count, shown};
 
@@ -145,12 +145,8 @@ pub struct TrainArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
-    /// Input format: csv, parquet or ndjson [default: from the extension].
-    #[arg(long)]
-    input_format: Option<SourceFormat>,
-    /// CSV encoding: auto, utf-8 or latin-1.
-    #[arg(long, default_value = "auto")]
-    encoding: Encoding,
+    #[command(flatten)]
+    input: InputArgs,
     #[command(flatten)]
     format: FormatArg,
 }
@@ -282,28 +278,6 @@ fn summary(y: &[bool], times: Option<&[f64]>, rows: &[usize]) -> SetSummary {
     }
 }
 
-/// Reads the table, failing on unreadable rows or an empty table.
-pub(super) fn read(
-    path: &std::path::Path,
-    format: Option<SourceFormat>,
-    encoding: Encoding,
-) -> Result<TextTable, CliError> {
-    let (table, rejects) = read_table(path, format, None, encoding)?;
-    if let Some(r) = rejects.first() {
-        return Err(CliError::Usage(format!(
-            "{r} ({} unreadable rows in all)",
-            rejects.len()
-        )));
-    }
-    if table.is_empty() {
-        return Err(CliError::Usage(format!(
-            "{}: the table has no rows",
-            path.display()
-        )));
-    }
-    Ok(table)
-}
-
 /// `table` restricted to the rows whose `key` has a label in the `labels` table, with the
 /// label's `target` column added; and the number of rows left out.
 fn join_labels(
@@ -319,7 +293,11 @@ fn join_labels(
             path.display()
         )));
     }
-    let labels = read(labels_path, None, Encoding::Auto)?;
+    let labels = InputArgs {
+        input_format: None,
+        encoding: Encoding::Auto,
+    }
+    .read(labels_path)?;
     let (label_key, label_target) = (
         labels.column_index(labels_path, key)?,
         labels.column_index(labels_path, target)?,
@@ -401,7 +379,7 @@ pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     let out = args.format.output(quiet, json);
     let started = Instant::now();
     let path = &args.file;
-    let mut table = read(path, args.input_format, args.encoding)?;
+    let mut table = args.input.read(path)?;
     let mut unlabelled_rows = 0;
     if let (Some(labels), Some(key)) = (&args.labels, &args.key) {
         (table, unlabelled_rows) = join_labels(path, table, labels, key, &args.target)?;
