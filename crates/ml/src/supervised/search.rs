@@ -57,6 +57,24 @@ pub fn search(
             "the search needs at least one",
         ));
     }
+    for (f, fold) in folds.iter().enumerate() {
+        for (set, rows) in [("training", &fold.train), ("validation", &fold.validation)] {
+            let positives = rows.iter().filter(|&&i| y[i]).count();
+            if positives == 0 || positives == rows.len() {
+                return Err(Error::param(
+                    "folds",
+                    folds.len(),
+                    format!(
+                        "fold {} has only {} targets in its {} {set} rows; use fewer folds \
+                         (or more rows of the rare class)",
+                        f + 1,
+                        positives > 0,
+                        rows.len()
+                    ),
+                ));
+            }
+        }
+    }
     let jobs: Vec<(usize, usize)> = (0..candidates.len())
         .flat_map(|c| (0..folds.len()).map(move |f| (c, f)))
         .collect();
@@ -209,6 +227,22 @@ mod tests {
         )
         .unwrap();
         assert_eq!(result.candidates[0].fold_auc[2], auc);
+    }
+
+    #[test]
+    fn a_fold_with_one_class_is_reported() {
+        let (x, y) = data();
+        let negatives: Vec<usize> = (0..400).filter(|&i| !y[i]).take(10).collect();
+        let folds = [Fold {
+            train: (0..400).filter(|i| !negatives.contains(i)).collect(),
+            validation: negatives,
+        }];
+        let grid = ModelKind::Logistic.grid(ClassWeight::None, 0);
+        assert_eq!(
+            search(&grid, &x, &y, &folds).unwrap_err().to_string(),
+            "invalid parameter `folds` = 1: fold 1 has only false targets in its 10 validation \
+             rows; use fewer folds (or more rows of the rare class)"
+        );
     }
 
     #[test]
