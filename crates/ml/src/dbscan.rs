@@ -13,7 +13,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_positive};
 use crate::kdtree::KdTree;
 use crate::matrix::{Float, Matrix};
 use crate::union_find::SharedUnionFind;
@@ -39,13 +39,7 @@ impl DbscanParams {
 
     /// Validates the parameters.
     pub fn check(&self) -> Result<&Self> {
-        if !(self.eps.is_finite() && self.eps > 0.0) {
-            return Err(Error::param(
-                "eps",
-                self.eps,
-                "must be a positive finite number",
-            ));
-        }
+        check_positive("eps", self.eps)?;
         if self.min_samples < 1 {
             return Err(Error::param(
                 "min_samples",

@@ -152,6 +152,20 @@ impl Frame {
         Ok(self)
     }
 
+    /// The frame of the given rows, in the given order.
+    pub fn select_rows(&self, rows: &[usize]) -> Frame {
+        let pick = |column: &Column| match column {
+            Column::Numeric(v) => Column::Numeric(rows.iter().map(|&r| v[r]).collect()),
+            Column::Categorical(v) => {
+                Column::Categorical(rows.iter().map(|&r| v[r].clone()).collect())
+            }
+        };
+        Frame {
+            names: self.names.clone(),
+            columns: self.columns.iter().map(pick).collect(),
+        }
+    }
+
     /// Number of rows (0 without columns).
     pub fn rows(&self) -> usize {
         self.columns.first().map_or(0, Column::len)
@@ -1300,6 +1314,12 @@ mod tests {
                 "sector=Services",
                 "size"
             ]
+        );
+        let picked = accounts().select_rows(&[4, 0]);
+        assert_eq!(picked.rows(), 2);
+        assert_eq!(
+            pre.transform(&picked).unwrap().row(1),
+            pre.transform(&accounts()).unwrap().row(0)
         );
         assert_eq!(
             pre.feature_sources(),

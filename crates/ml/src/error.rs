@@ -236,6 +236,19 @@ impl Error {
     }
 }
 
+/// Checks that parameter `name` is a positive finite number.
+pub(crate) fn check_positive(name: &'static str, value: f64) -> Result<()> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(Error::param(
+            name,
+            value,
+            "must be a positive finite number",
+        ))
+    }
+}
+
 /// What is wrong with one value of a named column ([`Error::BadValue`]).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

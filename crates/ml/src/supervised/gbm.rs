@@ -42,7 +42,7 @@ use super::tree::{Node, add_contributions, leaf_value, normalise};
 use super::{
     ClassWeight, Classifier, SplitParams, check_columns, check_row, check_training, sigmoid,
 };
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_positive};
 use crate::matrix::Matrix;
 
 /// Bins per feature histogram: 255 for values, one kept empty (scikit-learn's missing bin).
@@ -187,13 +187,7 @@ impl GradientBoostingParams {
 
     /// Validates the parameters.
     pub fn check(&self) -> Result<&Self> {
-        if !(self.learning_rate.is_finite() && self.learning_rate > 0.0) {
-            return Err(Error::param(
-                "learning_rate",
-                self.learning_rate,
-                "must be a positive finite number",
-            ));
-        }
+        check_positive("learning_rate", self.learning_rate)?;
         if self.max_iter < 1 {
             return Err(Error::param("max_iter", 0, "must be at least 1"));
         }

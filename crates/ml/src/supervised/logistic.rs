@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{ClassWeight, Classifier, check_columns, check_training, sigmoid};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_positive};
 use crate::matrix::Matrix;
 
 /// Rows per block of the parallel gradient and Hessian sums.
@@ -163,13 +163,7 @@ impl LogisticRegressionParams {
 
     /// Validates the parameters.
     pub fn check(&self) -> Result<&Self> {
-        if !(self.c.is_finite() && self.c > 0.0) {
-            return Err(Error::param(
-                "C",
-                self.c,
-                "must be a positive finite number",
-            ));
-        }
+        check_positive("C", self.c)?;
         if let Penalty::ElasticNet { l1_ratio } = self.penalty
             && !(0.0..=1.0).contains(&l1_ratio)
         {
@@ -178,13 +172,7 @@ impl LogisticRegressionParams {
         if self.max_iter == 0 {
             return Err(Error::param("max_iter", 0, "must be at least 1"));
         }
-        if !(self.tol.is_finite() && self.tol > 0.0) {
-            return Err(Error::param(
-                "tol",
-                self.tol,
-                "must be a positive finite number",
-            ));
-        }
+        check_positive("tol", self.tol)?;
         self.class_weight.check()?;
         Ok(self)
     }

@@ -26,7 +26,7 @@ pub use tree::{Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, check_positive};
 use crate::matrix::Matrix;
 
 /// A fitted binary classifier.
@@ -65,9 +65,7 @@ impl ClassWeight {
                 ("class_weight.negative", negative),
                 ("class_weight.positive", positive),
             ] {
-                if !(w.is_finite() && w > 0.0) {
-                    return Err(Error::param(name, w, "must be a positive finite number"));
-                }
+                check_positive(name, w)?;
             }
         }
         Ok(())

@@ -75,29 +75,34 @@ pub fn search(
             }
         }
     }
-    let jobs: Vec<(usize, usize)> = (0..candidates.len())
-        .flat_map(|c| (0..folds.len()).map(move |f| (c, f)))
-        .collect();
-    let aucs: Vec<f64> = jobs
-        .par_iter()
-        .map(|&(c, f)| {
-            let fold = &folds[f];
-            let pick = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<bool>>();
-            let model = candidates[c].fit(&x.select_rows(&fold.train), &pick(&fold.train))?;
-            let scores = model.predict_proba(&x.select_rows(&fold.validation))?;
-            roc_auc_score(&pick(&fold.validation), &scores)
+    // One fold at a time: its rows are copied once and every candidate fits on them in
+    // parallel. `by_fold[f][c]` is candidate c's AUC on fold f.
+    let pick = |rows: &[usize]| rows.iter().map(|&i| y[i]).collect::<Vec<bool>>();
+    let by_fold: Vec<Vec<f64>> = folds
+        .iter()
+        .map(|fold| {
+            let (x_train, y_train) = (x.select_rows(&fold.train), pick(&fold.train));
+            let (x_val, y_val) = (x.select_rows(&fold.validation), pick(&fold.validation));
+            candidates
+                .par_iter()
+                .map(|params| {
+                    let model = params.fit(&x_train, &y_train)?;
+                    roc_auc_score(&y_val, &model.predict_proba(&x_val)?)
+                })
+                .collect::<Result<Vec<f64>>>()
         })
         .collect::<Result<_>>()?;
     let scored: Vec<CandidateScore> = candidates
         .iter()
-        .zip(aucs.chunks(folds.len().max(1)))
-        .map(|(params, fold_auc)| {
+        .enumerate()
+        .map(|(c, params)| {
+            let fold_auc: Vec<f64> = by_fold.iter().map(|aucs| aucs[c]).collect();
             let k = fold_auc.len() as f64;
             let mean_auc = fold_auc.iter().sum::<f64>() / k;
             let sd_auc = (fold_auc.iter().map(|a| (a - mean_auc).powi(2)).sum::<f64>() / k).sqrt();
             CandidateScore {
                 params: params.clone(),
-                fold_auc: fold_auc.to_vec(),
+                fold_auc,
                 mean_auc,
                 sd_auc,
             }
@@ -153,21 +158,32 @@ pub fn permutation_importance(
     let baseline = roc_auc_score(y, &model.predict_proba(x)?)?;
     let drops: Vec<f64> = (0..groups.len() * repeats)
         .into_par_iter()
-        .map(|job| {
-            let (group, repeat) = (job / repeats, job % repeats);
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream((group * repeats + repeat) as u64);
-            let mut order: Vec<usize> = (0..n).collect();
-            order.shuffle(&mut rng);
-            let mut data = x.as_slice().to_vec();
-            for (i, &from) in order.iter().enumerate() {
-                for &column in &groups[group] {
-                    data[i * d + column] = x.get(from, column);
+        // One copy of the data per worker: each job shuffles its columns in, scores, and
+        // puts the original values back.
+        .map_init(
+            || x.as_slice().to_vec(),
+            |data, job| {
+                let (group, repeat) = (job / repeats, job % repeats);
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream((group * repeats + repeat) as u64);
+                let mut order: Vec<usize> = (0..n).collect();
+                order.shuffle(&mut rng);
+                for (i, &from) in order.iter().enumerate() {
+                    for &column in &groups[group] {
+                        data[i * d + column] = x.get(from, column);
+                    }
                 }
-            }
-            let shuffled = Matrix::new(data, n, d)?;
-            Ok(baseline - roc_auc_score(y, &model.predict_proba(&shuffled)?)?)
-        })
+                let shuffled = Matrix::from_parts_unchecked(std::mem::take(data), n, d);
+                let scores = model.predict_proba(&shuffled);
+                *data = shuffled.into_vec();
+                for i in 0..n {
+                    for &column in &groups[group] {
+                        data[i * d + column] = x.get(i, column);
+                    }
+                }
+                Ok(baseline - roc_auc_score(y, &scores?)?)
+            },
+        )
         .collect::<Result<_>>()?;
     Ok(drops
         .chunks(repeats)

@@ -430,11 +430,10 @@ pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         args.missing,
         &split.train,
     )?;
-    // The preprocessing is fitted on the training rows only.
-    let (train_frame, _) = schema.frame(path, &table, &split.train)?;
-    let preprocessor = preprocessor_params(&schema).fit(&train_frame)?;
     let all_rows: Vec<usize> = (0..table.len()).collect();
     let (frame, filled_values) = schema.frame(path, &table, &all_rows)?;
+    // The preprocessing is fitted on the training rows only.
+    let preprocessor = preprocessor_params(&schema).fit(&frame.select_rows(&split.train))?;
     let x = preprocessor.transform(&frame)?;
     let (x_train, y_train) = (x.select_rows(&split.train), pick(&y, &split.train));
 
