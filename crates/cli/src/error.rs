@@ -30,6 +30,9 @@ pub enum CliError {
     /// The feature stage.
     #[error(transparent)]
     Features(#[from] cible_features::FeatureError),
+    /// Tags, the profile and rule segments.
+    #[error(transparent)]
+    Segments(#[from] cible_segments::SegmentError),
     /// A file the command writes or reads itself.
     #[error("{path}: {source}")]
     Io {
@@ -57,6 +60,7 @@ impl CliError {
             Self::Generate(e) => e.kind(),
             Self::Dedup(e) => e.kind(),
             Self::Features(e) => e.kind(),
+            Self::Segments(e) => e.kind(),
             Self::Ml(e) => match e.kind() {
                 cible_ml::ErrorKind::Input => ErrorKind::Input,
                 cible_ml::ErrorKind::Internal => ErrorKind::Internal,

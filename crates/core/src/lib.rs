@@ -26,7 +26,9 @@ pub mod clean;
 pub mod docs;
 mod error_kind;
 pub mod project;
+pub mod rules;
 pub mod schema;
+pub mod scores;
 pub mod segmentation;
 pub mod text;
 

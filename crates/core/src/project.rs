@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ErrorKind;
 use crate::clean::{ImputeConfig, OutlierConfig, RuleConfig, check_clean};
+use crate::rules::{SegmentConfig, TagConfig};
 use crate::schema::{ColumnType, TableKind};
+use crate::scores::ScoreConfig;
 use crate::segmentation::SegmentationSection;
 
 /// The file name of a project file inside a project folder.
@@ -87,6 +89,15 @@ pub struct ProjectFile {
     /// The clustering of accounts into segments.
     #[serde(default)]
     pub segmentation: SegmentationSection,
+    /// Rule-based segments over the account profile.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<SegmentConfig>,
+    /// Tags added to accounts and contacts by rules over events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagConfig>,
+    /// Propensity scores trained and applied in the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<ScoreConfig>,
 }
 
 /// The `[features]` section.
@@ -634,6 +645,14 @@ impl Project {
                 expected,
             },
         )?;
+        crate::rules::check_rules(&file.segments, &file.tags)
+            .and_then(|()| crate::scores::check_scores(&file.scores))
+            .map_err(|(key, value, expected)| ProjectError::Invalid {
+                location: location.clone(),
+                key,
+                value,
+                expected,
+            })?;
         file.segmentation
             .check()
             .map_err(|(key, value, expected)| ProjectError::Invalid {

@@ -26,13 +26,13 @@ use datafusion::arrow::datatypes::{DataType, Field, Float64Type, Schema};
 use datafusion::arrow::record_batch::RecordBatchReader;
 use datafusion::arrow::util::display::array_value_to_string;
 use datafusion::common::DFSchema;
-use datafusion::optimizer::simplify_expressions::{ExprSimplifier, SimplifyContext};
 use datafusion::prelude::SessionContext;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde::Serialize;
 
 use crate::compute::write_batches;
 use crate::error::{FeatureError, Result};
+use crate::expr::evaluate;
 
 /// Groups with fewer values than this use the fences of the whole column.
 pub const MIN_GROUP: usize = 20;
@@ -176,7 +176,7 @@ pub fn check_table(
         .collect();
     let mut columns: Vec<ArrayRef> = batch.columns().to_vec();
     let mut rule_outcomes = Vec::with_capacity(rules.len());
-    let ctx = SessionContext::new();
+    let ctx = crate::compute::sql_context()?;
     let schema = DFSchema::try_from(batch.schema().as_ref().clone())
         .map_err(FeatureError::sql("the table's schema"))?;
     for rule in rules {
@@ -378,34 +378,6 @@ fn columns_of(schema: &DFSchema) -> String {
         .filter(|n| !n.starts_with('_'))
         .collect();
     names.join(", ")
-}
-
-/// The value of the SQL expression `sql` on every row of `batch`, or DataFusion's message.
-fn evaluate(
-    ctx: &SessionContext,
-    schema: &DFSchema,
-    batch: &RecordBatch,
-    sql: &str,
-) -> std::result::Result<ArrayRef, String> {
-    // Functions of the time, such as now(), become constants before the expression runs.
-    let simplifier = ExprSimplifier::new(
-        SimplifyContext::builder()
-            .with_schema(Arc::new(schema.clone()))
-            .with_current_time()
-            .build(),
-    );
-    let expr = ctx
-        .parse_sql_expr(sql, schema)
-        .and_then(|e| simplifier.coerce(e, schema))
-        .and_then(|e| simplifier.simplify(e))
-        .map_err(|e| e.to_string())?;
-    let physical = ctx
-        .create_physical_expr(expr, schema)
-        .map_err(|e| e.to_string())?;
-    physical
-        .evaluate(batch)
-        .and_then(|v| v.into_array(batch.num_rows()))
-        .map_err(|e| e.to_string())
 }
 
 /// A value moved to the nearer fence; whole numbers are rounded towards the inside.

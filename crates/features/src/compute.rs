@@ -161,22 +161,134 @@ pub enum ColumnValues {
 /// Computes every built-in feature and `custom` for the accounts of `inputs`, as of `as_of`:
 /// nothing dated after the end of that day counts.
 pub fn compute(inputs: &Inputs, as_of: NaiveDate, custom: &CustomFeatures) -> Result<FeatureTable> {
-    block_on(compute_async(inputs, as_of, custom))
+    Session::open(inputs, as_of)?.features(custom)
 }
 
-/// Runs `work` to completion on a tokio runtime, which DataFusion needs.
-fn block_on<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+/// A DataFusion context with cible's SQL functions and PostgreSQL's expression syntax: `job_role(title)`,
+/// `job_seniority(title)`, `json_get(document, key)` and the `->>` operator.
+pub fn sql_context() -> Result<SessionContext> {
+    // PostgreSQL's dialect: `->>` binds tighter than LIKE and comparisons, as users of it
+    // expect (`properties->>'campaign' LIKE 'pricing%'`).
+    let config = SessionConfig::new()
+        .with_information_schema(false)
+        .set_str("datafusion.sql_parser.dialect", "PostgreSQL");
+    let mut ctx = SessionContext::new_with_config(config);
+    register_udfs(&mut ctx)?;
+    Ok(ctx)
+}
+
+/// A tokio runtime, which DataFusion needs.
+fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .build()
-        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))?
-        .block_on(work)
+        .map_err(|e| FeatureError::io(Path::new("<tokio runtime>"), e))
+}
+
+/// Runs `work` to completion on a new tokio runtime.
+fn block_on<T>(work: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    runtime()?.block_on(work)
+}
+
+/// A DataFusion session over canonical tables, with the views every feature, tag condition
+/// and score target is written against (see the [`crate::sql`] module's list), as of a
+/// reference date.
+pub struct Session {
+    runtime: tokio::runtime::Runtime,
+    ctx: SessionContext,
+    as_of: NaiveDate,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("as_of", &self.as_of)
+            .finish()
+    }
+}
+
+impl Session {
+    /// The tables of `inputs`, with orders and events up to the end of the `as_of` day.
+    pub fn open(inputs: &Inputs, as_of: NaiveDate) -> Result<Self> {
+        Self::with_views(inputs, None, as_of)
+    }
+
+    /// The tables of `inputs`, with only the orders and events after the end of the `since`
+    /// day and up to the end of the `until` day: what happened in that window, for a score's
+    /// target. Ages (`age_days`) count back from `until`.
+    pub fn window(inputs: &Inputs, since: NaiveDate, until: NaiveDate) -> Result<Self> {
+        Self::with_views(inputs, Some(since), until)
+    }
+
+    fn with_views(inputs: &Inputs, since: Option<NaiveDate>, as_of: NaiveDate) -> Result<Self> {
+        let files = TableFiles {
+            accounts: Some(&inputs.accounts),
+            account_entities: inputs.account_entities.as_deref(),
+            contacts: inputs.contacts.as_deref(),
+            contact_entities: inputs.contact_entities.as_deref(),
+            orders: inputs.orders.as_deref(),
+            events: inputs.events.as_deref(),
+        };
+        let runtime = runtime()?;
+        let ctx = runtime.block_on(context(&files, since, as_of))?;
+        Ok(Self {
+            runtime,
+            ctx,
+            as_of,
+        })
+    }
+
+    /// The reference date of the views.
+    pub fn as_of(&self) -> NaiveDate {
+        self.as_of
+    }
+
+    /// Every built-in feature and `custom`, one row per account.
+    pub fn features(&self, custom: &CustomFeatures) -> Result<FeatureTable> {
+        self.runtime
+            .block_on(compute_async(&self.ctx, self.as_of, custom))
+    }
+
+    /// The rows of `query`, text columns as plain `Utf8`.
+    pub fn query(&self, query: &str) -> Result<Vec<RecordBatch>> {
+        self.runtime.block_on(async {
+            let frame = self
+                .ctx
+                .sql(query)
+                .await
+                .map_err(FeatureError::sql(query))?;
+            let schema = plain_strings(frame.schema().as_arrow());
+            let batches = frame.collect().await.map_err(FeatureError::sql(query))?;
+            batches
+                .iter()
+                .map(|b| cast_batch(b, &schema))
+                .collect::<datafusion::error::Result<Vec<_>>>()
+                .map_err(FeatureError::sql(query))
+        })
+    }
+
+    /// The columns of table or view `name`.
+    pub fn schema(&self, name: &str) -> Result<datafusion::common::DFSchema> {
+        self.runtime.block_on(async {
+            let table = self
+                .ctx
+                .table(name)
+                .await
+                .map_err(FeatureError::sql(name))?;
+            Ok(table.schema().clone())
+        })
+    }
+
+    /// The DataFusion context, with cible's functions, for planning expressions.
+    pub fn context(&self) -> &SessionContext {
+        &self.ctx
+    }
 }
 
 /// The catalogue: every built-in feature, then `custom`, whose SQL is planned (against empty
 /// tables) so that mistakes show before any data is read.
 pub fn full_catalog(custom: &CustomFeatures) -> Result<Vec<Feature>> {
     block_on(async {
-        let ctx = context(&TableFiles::default(), as_of_placeholder()).await?;
+        let ctx = context(&TableFiles::default(), None, as_of_placeholder()).await?;
         let mut catalog = builtin();
         let extra = custom.resolve(&ctx, &catalog).await?;
         catalog.extend(extra);
@@ -200,11 +312,14 @@ struct TableFiles<'a> {
     events: Option<&'a Path>,
 }
 
-/// A session with the UDFs, the tables of `files` and the views as of `as_of`.
-async fn context(files: &TableFiles<'_>, as_of: NaiveDate) -> Result<SessionContext> {
-    let config = SessionConfig::new().with_information_schema(false);
-    let ctx = SessionContext::new_with_config(config);
-    register_udfs(&ctx);
+/// A session with the UDFs, the tables of `files` and the views as of `as_of` (orders and
+/// events after the `since` day only, when given).
+async fn context(
+    files: &TableFiles<'_>,
+    since: Option<NaiveDate>,
+    as_of: NaiveDate,
+) -> Result<SessionContext> {
+    let ctx = sql_context()?;
     register_canonical(&ctx, TableKind::Accounts, files.accounts).await?;
     register_canonical(&ctx, TableKind::Contacts, files.contacts).await?;
     register_canonical(&ctx, TableKind::Orders, files.orders).await?;
@@ -229,8 +344,8 @@ async fn context(files: &TableFiles<'_>, as_of: NaiveDate) -> Result<SessionCont
         sql::accounts_view(as_of),
         sql::contacts_view(),
         sql::people_view(),
-        sql::orders_view(as_of),
-        sql::events_view(as_of),
+        sql::orders_view(as_of, since),
+        sql::events_view(as_of, since),
         sql::event_counts_view(),
     ];
     for view in views.iter().chain(&sql::order_views()) {
@@ -240,21 +355,12 @@ async fn context(files: &TableFiles<'_>, as_of: NaiveDate) -> Result<SessionCont
 }
 
 async fn compute_async(
-    inputs: &Inputs,
+    ctx: &SessionContext,
     as_of: NaiveDate,
     custom: &CustomFeatures,
 ) -> Result<FeatureTable> {
-    let files = TableFiles {
-        accounts: Some(&inputs.accounts),
-        account_entities: inputs.account_entities.as_deref(),
-        contacts: inputs.contacts.as_deref(),
-        contact_entities: inputs.contact_entities.as_deref(),
-        orders: inputs.orders.as_deref(),
-        events: inputs.events.as_deref(),
-    };
-    let ctx = context(&files, as_of).await?;
     let mut catalog = builtin();
-    let extra = custom.resolve(&ctx, &catalog).await?;
+    let extra = custom.resolve(ctx, &catalog).await?;
     catalog.extend(extra);
     let query = sql::features_query(&catalog);
     let frame = ctx.sql(&query).await.map_err(FeatureError::sql(&query))?;
@@ -265,8 +371,8 @@ async fn compute_async(
         .map(|b| cast_batch(b, &schema))
         .collect::<datafusion::error::Result<Vec<_>>>()
         .map_err(FeatureError::sql(&query))?;
-    let [future_orders, orphan_orders] = counts(&ctx, &sql::orders_left_out(as_of)).await?;
-    let [future_events, orphan_events] = counts(&ctx, &sql::events_left_out(as_of)).await?;
+    let [future_orders, orphan_orders] = counts(ctx, &sql::orders_left_out(as_of)).await?;
+    let [future_events, orphan_events] = counts(ctx, &sql::events_left_out(as_of)).await?;
     let summary = FeatureSummary {
         as_of,
         accounts: batches.iter().map(RecordBatch::num_rows).sum(),
@@ -504,8 +610,15 @@ async fn register_entities(
     run(ctx, &view).await
 }
 
-/// `job_role(title)` and `job_seniority(title)` for the SQL.
-fn register_udfs(ctx: &SessionContext) {
+/// `job_role(title)`, `job_seniority(title)`, `json_get(document, key)` and the `->>`
+/// operator for the SQL.
+fn register_udfs(ctx: &mut SessionContext) -> Result<()> {
+    ctx.register_udf(crate::json::json_get_udf());
+    datafusion::execution::FunctionRegistry::register_expr_planner(
+        ctx,
+        Arc::new(crate::json::JsonArrows),
+    )
+    .map_err(FeatureError::sql("->>"))?;
     ctx.register_udf(title_udf("job_role", DataType::Utf8, |titles| {
         let roles: StringArray = titles
             .iter()
@@ -520,6 +633,7 @@ fn register_udfs(ctx: &SessionContext) {
             .collect();
         Arc::new(levels)
     }));
+    Ok(())
 }
 
 /// A SQL function of one text argument (a job title) computed by `read` on whole arrays.

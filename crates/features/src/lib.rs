@@ -31,11 +31,15 @@ mod checks;
 mod compute;
 mod custom;
 mod error;
+pub mod expr;
+pub mod json;
 pub mod roles;
 mod sql;
 
 pub use catalog::{Feature, Group, Kind, builtin};
 pub use checks::{CheckSummary, Finding, MIN_GROUP, OutlierOutcome, RuleOutcome, check_table};
-pub use compute::{ColumnValues, FeatureSummary, FeatureTable, Inputs, compute, full_catalog};
+pub use compute::{
+    ColumnValues, FeatureSummary, FeatureTable, Inputs, Session, compute, full_catalog, sql_context,
+};
 pub use custom::CustomFeatures;
 pub use error::{FeatureError, Result};

@@ -34,9 +34,10 @@ fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MIN)
 }
 
-/// The `orders` view.
-pub(crate) fn orders_view(as_of: NaiveDate) -> String {
+/// The `orders` view: orders up to `as_of` and, with `since`, after that day.
+pub(crate) fn orders_view(as_of: NaiveDate, since: Option<NaiveDate>) -> String {
     let day = epoch_days(as_of);
+    let after = since.map_or(String::new(), |d| format!(" AND d > {}", epoch_days(d)));
     let windows: String = ORDER_WINDOWS
         .iter()
         .map(|(suffix, months)| {
@@ -55,7 +56,7 @@ pub(crate) fn orders_view(as_of: NaiveDate) -> String {
          FROM (SELECT o.order_id, m.entity_id AS account_id, o.ordered_at, o.amount, o.currency, \
                       o.product, o.category, o.quantity, o.channel, CAST(o.ordered_at AS INT) AS d \
                FROM canonical_orders o JOIN account_entities m ON o.account_id = m.account_id) \
-         WHERE d <= {day}"
+         WHERE d <= {day}{after}"
     )
 }
 
@@ -87,9 +88,13 @@ pub(crate) fn events_left_out(as_of: NaiveDate) -> String {
     )
 }
 
-/// The `events` view.
-pub(crate) fn events_view(as_of: NaiveDate) -> String {
+/// The `events` view: events up to the end of the `as_of` day and, with `since`, after the
+/// end of that day.
+pub(crate) fn events_view(as_of: NaiveDate, since: Option<NaiveDate>) -> String {
     let end = end_of_day(as_of);
+    let after = since.map_or(String::new(), |d| {
+        format!(" AND to_unixtime(e.occurred_at) >= {}", end_of_day(d))
+    });
     format!(
         "CREATE VIEW events AS SELECT event_id, account_id, contact_id, occurred_at, channel, type, \
          properties, age_days, is_pricing, is_demo_page, \
@@ -104,7 +109,7 @@ pub(crate) fn events_view(as_of: NaiveDate) -> String {
                FROM canonical_events e \
                LEFT JOIN account_entities m ON e.account_id = m.account_id \
                LEFT JOIN contacts c ON e.contact_id = c.contact_id \
-               WHERE to_unixtime(e.occurred_at) < {end}) AS e \
+               WHERE to_unixtime(e.occurred_at) < {end}{after}) AS e \
          WHERE account_id IS NOT NULL"
     )
 }

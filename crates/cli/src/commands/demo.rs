@@ -10,6 +10,7 @@ use cible_core::clean::{
     RuleConfig,
 };
 use cible_core::project::{CleanSection, PROJECT_FILE, Project, ProjectFile, ProjectSection};
+use cible_core::rules::{SegmentConfig, TagConfig, TagTarget};
 use cible_dedup::{PairScores, pair_scores};
 use cible_generator::{GenerateParams, OutputFormat, demo_sources};
 use cible_store::write_atomic;
@@ -172,6 +173,9 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
         clean: demo_clean(),
         features: Default::default(),
         segmentation: Default::default(),
+        segments: demo_segments(),
+        tags: demo_tags(),
+        scores: Vec::new(),
     };
     let body = toml::to_string_pretty(&file)
         .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;
@@ -182,6 +186,78 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
     );
     write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())?;
     Ok(())
+}
+
+/// The demo's tags: webinar attendance (half a year), pricing-page interest (90 days, from the
+/// page's URL in the event's JSON properties) and, per contact, newsletter clicks (removed by
+/// an unsubscribe).
+fn demo_tags() -> Vec<TagConfig> {
+    let tag = |name: &str, when: &str, expires: &str| TagConfig {
+        name: name.into(),
+        when: when.into(),
+        on: TagTarget::Account,
+        expires_after: Some(
+            expires
+                .parse()
+                .unwrap_or_else(|e| unreachable!("the demo's periods parse: {e}")),
+        ),
+        remove_when: None,
+        description: None,
+    };
+    vec![
+        tag("webinar_interest", "type = 'webinar_attended'", "180 days"),
+        tag(
+            "pricing_interest",
+            "type = 'page_view' AND properties->>'url' LIKE '/tarif%'",
+            "90 days",
+        ),
+        TagConfig {
+            on: TagTarget::Contact,
+            remove_when: Some("type = 'unsubscribe'".into()),
+            ..tag(
+                "newsletter_clicker",
+                "type = 'email_click' AND properties->>'campaign' LIKE 'newsletter%'",
+                "180 days",
+            )
+        },
+    ]
+}
+
+/// The demo's rule segments: finance deciders in Île-de-France, prospects showing interest
+/// (and the large ones among them), and valuable customers going quiet.
+fn demo_segments() -> Vec<SegmentConfig> {
+    let segment = |name: &str, rule: &str, within: Option<&str>, description: &str| SegmentConfig {
+        name: name.into(),
+        rule: rule.into(),
+        within: within.map(str::to_string),
+        description: Some(description.into()),
+    };
+    vec![
+        segment(
+            "finance_deciders_idf",
+            "role_finance AND region = 'Île-de-France'",
+            None,
+            "Accounts in Île-de-France with someone in finance",
+        ),
+        segment(
+            "interested_prospects",
+            "lifecycle_stage = 'prospect' AND (tag_pricing_interest OR tag_webinar_interest)",
+            None,
+            "Prospects who looked at prices or attended a webinar recently",
+        ),
+        segment(
+            "large_interested_prospects",
+            "employees >= 250",
+            Some("interested_prospects"),
+            "The large companies among them: for the sales team",
+        ),
+        segment(
+            "valuable_customers_cooling",
+            "lifecycle_stage IN ('cooling', 'lapsing') AND monetary_36m > 50000",
+            None,
+            "Customers who spent over 50,000 in three years and stopped ordering: retention",
+        ),
+    ]
 }
 
 /// The demo's checks and fills: placeholder dates and revenues implausible for the head count

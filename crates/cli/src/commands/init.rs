@@ -119,6 +119,30 @@ name = "{name}"
 # missing = "median"         # empty values: median | mean | zero | error
 # pca_variance = 0.9         # cluster on the components explaining 90 % of the variance
 # seed = 42
+
+# Tags: rules over the events (as of as_of) that tag an account, or a contact with
+# on = "contact". The account profile gets a true/false column tag_<name>.
+# [[tags]]
+# name = "webinar_interest"
+# when = "type = 'webinar_attended'"
+# expires_after = "90 days"   # after the latest matching event; days | weeks | months | years
+#
+# [[tags]]
+# name = "pricing_campaign"
+# on = "contact"
+# when = "type = 'email_click' AND properties->>'campaign' LIKE 'pricing%'"
+# remove_when = "type = 'unsubscribe'"   # a later matching event removes the tag
+
+# Rule segments: SQL conditions over the account profile (every feature, `segment` for the
+# cluster, tag_<name>, <name>_score). NULL counts as false.
+# [[segments]]
+# name = "finance_deciders_idf"
+# rule = "role_finance AND region = 'Île-de-France' AND engagement_index > 50"
+#
+# [[segments]]
+# name = "hot_finance_deciders"
+# within = "finance_deciders_idf"          # members of that segment only
+# rule = "tag_webinar_interest"
 "#;
 
 /// Runs `cible init`.

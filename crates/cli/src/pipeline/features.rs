@@ -27,15 +27,9 @@ pub fn imputed_from(kind: TableKind, deduplicated: bool) -> String {
     }
 }
 
-/// Computes the features of the run's tables (deduplicated when `deduplicated`, imputed where
-/// `[[clean.impute]]` says) as of `as_of` and writes them with their catalogue.
-pub fn features_stage(
-    run: &mut StagedRun,
-    as_of: NaiveDate,
-    custom: &CustomFeatures,
-    deduplicated: bool,
-    out: &Output,
-) -> Result<FeatureTable, CliError> {
+/// The run's tables as the SQL stages read them: deduplicated when `deduplicated`, imputed
+/// where `[[clean.impute]]` says.
+pub fn sql_inputs(run: &StagedRun, deduplicated: bool) -> Inputs {
     // The imputed table when there is one, else what imputation would have read.
     let table = |kind: TableKind| {
         let imputed = run.path(&imputed_table(kind));
@@ -50,7 +44,7 @@ pub fn features_stage(
         let path = run.path(&format!("entities/{kind}.csv"));
         (deduplicated && path.is_file()).then_some(path)
     };
-    let inputs = Inputs {
+    Inputs {
         accounts: table(TableKind::Accounts)
             .unwrap_or_else(|| run.path(&imputed_from(TableKind::Accounts, deduplicated))),
         account_entities: entities("accounts"),
@@ -58,9 +52,19 @@ pub fn features_stage(
         contact_entities: entities("contacts"),
         orders: table(TableKind::Orders),
         events: table(TableKind::Events),
-    };
+    }
+}
+
+/// Computes the features of `inputs` as of `as_of` and writes them with their catalogue.
+pub fn features_stage(
+    run: &mut StagedRun,
+    inputs: &Inputs,
+    as_of: NaiveDate,
+    custom: &CustomFeatures,
+    out: &Output,
+) -> Result<FeatureTable, CliError> {
     let spinner = out.spinner("features (DataFusion SQL)".into());
-    let features = compute(&inputs, as_of, custom)?;
+    let features = compute(inputs, as_of, custom)?;
     spinner.finish_and_clear();
     run.create_dir("features")?;
     features.write_parquet(&run.path(FEATURES_TABLE))?;

@@ -1,7 +1,8 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
 //! the workspace: ingestion with the business rules and outlier checks of `[clean]`,
 //! deduplication of accounts and contacts with a golden record per entity, missing-value
-//! imputation, the data-quality report, features per account, segmentation of the accounts;
+//! imputation, the data-quality report, features per account, segmentation of the accounts,
+//! tags, the account profile and rule segments;
 //! later stages (profile, activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
 //! needs them as a library.
 
@@ -12,6 +13,7 @@ mod golden;
 mod impute;
 mod ingest;
 mod quality;
+mod rules;
 mod segment;
 
 use std::path::PathBuf;
@@ -31,6 +33,7 @@ pub use features::print_features;
 pub use impute::{ImputeSummary, print_imputation};
 pub use ingest::{load_with_progress, print_ingest};
 pub use quality::{QualityReport, print_quality};
+pub use rules::{RulesOutcome, print_rules};
 pub use segment::{SegmentSummary, print_segments};
 
 use crate::error::CliError;
@@ -63,6 +66,8 @@ pub struct RunOutcome {
     pub features: Option<FeatureStage>,
     /// The segmentation stage, when there are features and `[segmentation]` is enabled.
     pub segments: Option<SegmentStage>,
+    /// Tags, the account profile and rule segments, when there are features.
+    pub activation: Option<RulesOutcome>,
 }
 
 /// What the segmentation stage did.
@@ -286,16 +291,12 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     );
     let mut features = None;
     let mut segments = None;
+    let mut activation = None;
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
-        let table = features::features_stage(
-            &mut run,
-            project.as_of,
-            &custom,
-            dedup_settings.enabled,
-            out,
-        )?;
+        let inputs = features::sql_inputs(&run, dedup_settings.enabled);
+        let table = features::features_stage(&mut run, &inputs, project.as_of, &custom, out)?;
         let seconds = started.elapsed().as_secs_f64();
         run.add_stage(
             "features",
@@ -320,6 +321,15 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 seconds,
             });
         }
+        activation = Some(rules::rules_stage(
+            &mut run,
+            &project.file,
+            &inputs,
+            project.as_of,
+            &table,
+            &[],
+            out,
+        )?);
         features = Some(FeatureStage {
             summary: table.summary,
             table: run.final_path(features::FEATURES_TABLE),
@@ -350,5 +360,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         quality_report,
         features,
         segments,
+        activation,
     })
 }
