@@ -169,7 +169,8 @@ pub struct RunSummary {
     pub k: Option<u64>,
     /// Mean silhouette of the segmentation.
     pub silhouette: Option<f64>,
-    /// Whether any input file differs from the previous run's (none for the first run).
+    /// Whether the inputs' content differs from the previous run's: a source with other files
+    /// or files with other SHA-256 (none for the first run).
     pub inputs_changed: Option<bool>,
 }
 
@@ -440,13 +441,15 @@ impl Catalog {
             })
             .and_then(Iterator::collect)
             .map_err(sql_error(&self.path))?;
-        let mut previous: Option<BTreeSet<(String, String, String)>> = None;
+        // Content, not paths: the same files read from another folder are the same inputs.
+        let mut previous: Option<Vec<(String, String)>> = None;
         for run in &mut runs {
-            let inputs: BTreeSet<_> = self
+            let mut inputs: Vec<_> = self
                 .inputs(&run.id)?
                 .into_iter()
-                .map(|i| (i.source, i.path.display().to_string(), i.sha256))
+                .map(|i| (i.source, i.sha256))
                 .collect();
+            inputs.sort();
             run.inputs_changed = previous.as_ref().map(|p| *p != inputs);
             previous = Some(inputs);
         }

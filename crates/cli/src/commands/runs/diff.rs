@@ -23,7 +23,8 @@ pub struct RunDiff {
     pub segments: Vec<SegmentChange>,
     /// Settings whose value differs (dotted keys of the project file).
     pub settings: Vec<SettingChange>,
-    /// Input files added, removed or whose content changed.
+    /// Input files added, removed or whose content changed, for the sources whose content
+    /// changed.
     pub inputs: Vec<InputChange>,
 }
 
@@ -389,32 +390,53 @@ fn settings_diff(a: &serde_json::Value, b: &serde_json::Value) -> Vec<SettingCha
         .collect()
 }
 
+/// The SHA-256 of some files, sorted.
+fn content(files: &BTreeMap<String, String>) -> Vec<&String> {
+    let mut hashes: Vec<&String> = files.values().collect();
+    hashes.sort();
+    hashes
+}
+
+/// Files of the sources whose content changed; a source whose files have the same SHA-256
+/// under other paths (a run from another folder) has not changed.
 fn inputs_diff(a: &[InputRecord], b: &[InputRecord]) -> Vec<InputChange> {
-    let by_file = |inputs: &[InputRecord]| -> BTreeMap<(String, String), String> {
-        inputs
-            .iter()
-            .map(|i| {
-                (
-                    (i.source.clone(), i.path.display().to_string()),
-                    i.sha256.clone(),
-                )
-            })
-            .collect()
+    type Files = BTreeMap<String, BTreeMap<String, String>>;
+    let by_source = |inputs: &[InputRecord]| -> Files {
+        let mut files = Files::new();
+        for i in inputs {
+            files
+                .entry(i.source.clone())
+                .or_default()
+                .insert(i.path.display().to_string(), i.sha256.clone());
+        }
+        files
     };
-    let (old, new) = (by_file(a), by_file(b));
-    let files: BTreeSet<&(String, String)> = old.keys().chain(new.keys()).collect();
-    files
-        .into_iter()
-        .filter_map(|file| {
-            let (from, to) = (old.get(file), new.get(file));
-            (from != to).then(|| InputChange {
-                source: file.0.clone(),
-                path: file.1.clone(),
-                sha256_from: from.cloned(),
-                sha256_to: to.cloned(),
-            })
-        })
-        .collect()
+    let (old, new) = (by_source(a), by_source(b));
+    let empty = BTreeMap::new();
+    let sources: BTreeSet<&String> = old.keys().chain(new.keys()).collect();
+    let mut changes = Vec::new();
+    for source in sources {
+        let (from, to) = (
+            old.get(source).unwrap_or(&empty),
+            new.get(source).unwrap_or(&empty),
+        );
+        if content(from) == content(to) {
+            continue;
+        }
+        let paths: BTreeSet<&String> = from.keys().chain(to.keys()).collect();
+        for path in paths {
+            let (sha256_from, sha256_to) = (from.get(path), to.get(path));
+            if sha256_from != sha256_to {
+                changes.push(InputChange {
+                    source: source.clone(),
+                    path: path.clone(),
+                    sha256_from: sha256_from.cloned(),
+                    sha256_to: sha256_to.cloned(),
+                });
+            }
+        }
+    }
+    changes
 }
 
 #[cfg(test)]
@@ -484,6 +506,11 @@ mod tests {
             bytes: 1,
             sha256: sha.into(),
         };
+        let moved = [input("elsewhere/a.csv", "1"), input("elsewhere/b.csv", "2")];
+        assert!(
+            inputs_diff(&[input("a.csv", "1"), input("b.csv", "2")], &moved).is_empty(),
+            "the same content read from another folder is not a change"
+        );
         let changes = inputs_diff(
             &[input("a.csv", "1"), input("b.csv", "2")],
             &[input("a.csv", "1"), input("b.csv", "3")],
