@@ -503,6 +503,30 @@ enabled = false
     let imputation = &quality["tables"][0]["imputation"]["columns"];
     assert_eq!(imputation[0]["value"], "23");
     assert_eq!(imputation[2]["filled"], 1, "{imputation}");
+
+    // A catalog that cannot record the run does not undo it: the run is committed, a warning
+    // says why, and `runs rebuild` indexes it later.
+    let catalog = dir.path().join("workspace/catalog.sqlite");
+    std::fs::write(&catalog, "garbage ".repeat(1000)).unwrap();
+    let o = cible(&["run", "--quiet"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(
+            "warning: the run is committed, but recording it in the run catalog failed: \
+             workspace/catalog.sqlite: the run catalog is unreadable"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = cible(&["runs", "rebuild", "--json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rebuilt: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        rebuilt["recorded"].as_array().unwrap().len(),
+        2,
+        "{rebuilt}"
+    );
+    assert_eq!(rebuilt["was_corrupt"], true);
 }
 
 #[test]
