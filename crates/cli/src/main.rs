@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{cluster, dedup, demo, features, generate, ingest, init, rfm, run, score};
+use commands::{cluster, dedup, demo, features, generate, ingest, init, rfm, run, runs, score};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -40,6 +40,7 @@ enum Command {
     Demo(demo::DemoArgs),
     Init(init::InitArgs),
     Run(run::RunArgs),
+    Runs(runs::RunsArgs),
     Generate(generate::GenerateArgs),
     Ingest(ingest::IngestArgs),
     Dedup(dedup::DedupArgs),
@@ -56,6 +57,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args, quiet, json),
         Command::Init(args) => init::run(args, quiet, json),
         Command::Run(args) => run::run(args, quiet, json),
+        Command::Runs(args) => runs::run(args, quiet, json),
         Command::Generate(args) => generate::run(args, quiet, json),
         Command::Ingest(args) => ingest::run(args, quiet, json),
         Command::Dedup(args) => dedup::run(args, quiet, json),

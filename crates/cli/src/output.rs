@@ -43,6 +43,12 @@ impl Output {
         }
     }
 
+    /// Prints a warning on stderr, in every format: something failed that did not stop the
+    /// command.
+    pub fn warn(&self, text: impl AsRef<str>) {
+        eprintln!("warning: {}", text.as_ref());
+    }
+
     /// A progress bar counting bytes, hidden when quiet or in JSON mode (and, by indicatif,
     /// when stderr is not a terminal).
     pub fn bytes_bar(&self, total: u64, message: String) -> ProgressBar {

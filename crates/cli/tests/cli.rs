@@ -53,6 +53,8 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     ] {
         assert!(run_dir.join(file).exists(), "{file}");
     }
+    // The run is recorded in the catalog as it commits.
+    assert!(demo.join("workspace/catalog.sqlite").exists());
     // Deduplication: every loaded account and contact in exactly one entity, scored against the
     // planted pairs.
     for (table, t) in ["accounts", "contacts"].iter().zip(tables) {
@@ -501,6 +503,30 @@ enabled = false
     let imputation = &quality["tables"][0]["imputation"]["columns"];
     assert_eq!(imputation[0]["value"], "23");
     assert_eq!(imputation[2]["filled"], 1, "{imputation}");
+
+    // A catalog that cannot record the run does not undo it: the run is committed, a warning
+    // says why, and `runs rebuild` indexes it later.
+    let catalog = dir.path().join("workspace/catalog.sqlite");
+    std::fs::write(&catalog, "garbage ".repeat(1000)).unwrap();
+    let o = cible(&["run", "--quiet"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(
+            "warning: the run is committed, but recording it in the run catalog failed: \
+             workspace/catalog.sqlite: the run catalog is unreadable"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = cible(&["runs", "rebuild", "--json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rebuilt: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        rebuilt["recorded"].as_array().unwrap().len(),
+        2,
+        "{rebuilt}"
+    );
+    assert_eq!(rebuilt["was_corrupt"], true);
 }
 
 #[test]
@@ -1491,4 +1517,196 @@ fn score_refuses_unusable_input_with_its_place() {
     let e = run(&["score", "predict", "m", "short.csv", "--out", "s.csv"]);
     assert!(e.contains("short.csv: no column \"engagement\""), "{e}");
     assert!(!dir.path().join("s.csv").exists());
+}
+
+/// Writes a committed run folder by hand: `run.json`, the clustered labels
+/// (`account,label`) and the rule memberships (`segment,account`).
+fn write_run(
+    workspace: &Path,
+    id: &str,
+    seed: u64,
+    input_sha: &str,
+    clustered: &[(&str, u32)],
+    rules: &[(&str, &str)],
+) {
+    let dir = workspace.join("runs").join(id);
+    std::fs::create_dir_all(dir.join("segments")).unwrap();
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    let mut labels = String::from("account_id,segment\n");
+    for (account, label) in clustered {
+        labels.push_str(&format!("{account},{label}\n"));
+    }
+    std::fs::write(dir.join("segments/accounts.csv"), labels).unwrap();
+    let mut members = String::from("segment,account_id\n");
+    for (segment, account) in rules {
+        members.push_str(&format!("{segment},{account}\n"));
+    }
+    std::fs::write(dir.join("rules/memberships.csv"), members).unwrap();
+    let record = serde_json::json!({
+        "id": id,
+        "command": "cible run",
+        "cible_version": "0.1.0",
+        "started_at": format!("2026-01-0{}T09:00:00.000Z", &id[7..8]),
+        "finished_at": format!("2026-01-0{}T09:00:02.000Z", &id[7..8]),
+        "seconds": 2.0,
+        "parameters": {
+            "project": {"project": {"name": "constructed"}, "segmentation": {"k": 3, "seed": seed}},
+            "as_of": "2026-01-01",
+        },
+        "inputs": [{"source": "crm", "path": "data/accounts.csv", "bytes": 100, "sha256": input_sha}],
+        "stages": [
+            {"name": "segment", "seconds": 0.5, "details": {
+                "method": "kmeans", "k": 3, "accounts": clustered.len(),
+                "silhouette": 0.25 * seed as f64, "calinski_harabasz": 10.0, "davies_bouldin": 0.8}},
+            {"name": "rules", "seconds": 0.1, "details": {"segments": [
+                {"name": "big", "rule": "revenue > 1000", "accounts": rules.len()}]}},
+        ],
+        "outputs": [{"name": "segments", "path": "segments/accounts.csv", "rows": clustered.len(), "bytes": 1}],
+    });
+    std::fs::write(
+        dir.join("run.json"),
+        serde_json::to_string_pretty(&record).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(workspace.join("LATEST"), id).unwrap();
+}
+
+#[test]
+fn runs_diff_reports_movements_and_the_adjusted_rand_index_of_a_constructed_case() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cible.toml"),
+        "[project]\nname = \"constructed\"\n",
+    )
+    .unwrap();
+    let ws = dir.path().join("workspace");
+    let (a, b) = ("20260101-090000-001", "20260102-090000-001");
+    // Common accounts A1..A6: old labels 0 0 0 1 1 1, new labels 1 1 0 0 0 0; A7 leaves, A8
+    // arrives. Contingency (old × new): [[1, 2], [3, 0]], so sum C(nij, 2) = 4, rows
+    // C(3,2) + C(3,2) = 6, columns C(4,2) + C(2,2) = 7, C(6,2) = 15: the expected index is
+    // 6 × 7 / 15 = 2.8 and ARI = (4 - 2.8) / ((6 + 7) / 2 - 2.8) = 1.2 / 3.7 = 0.3243.
+    write_run(
+        &ws,
+        a,
+        1,
+        "aaaa",
+        &[
+            ("A1", 0),
+            ("A2", 0),
+            ("A3", 0),
+            ("A4", 1),
+            ("A5", 1),
+            ("A6", 1),
+            ("A7", 2),
+        ],
+        &[("big", "A1"), ("big", "A2")],
+    );
+    write_run(
+        &ws,
+        b,
+        2,
+        "bbbb",
+        &[
+            ("A1", 1),
+            ("A2", 1),
+            ("A3", 0),
+            ("A4", 0),
+            ("A5", 0),
+            ("A6", 0),
+            ("A8", 2),
+        ],
+        &[("big", "A2"), ("big", "A3"), ("big", "A8")],
+    );
+
+    let o = cible(&["runs", "diff", "previous", "latest"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Runs 20260101-090000-001 → 20260102-090000-001
+clustered segments: 7 accounts before, 7 after, 6 in both
+  1 accounts added, 1 removed
+  adjusted Rand index over the accounts in both: 0.3243
+  old cluster → new cluster, by the accounts they share:
+    cluster 0 is now cluster 1: 2 of its 3 accounts
+    cluster 1 is now cluster 0: 3 of its 3 accounts
+    cluster 2 has no counterpart
+  1 accounts moved to another cluster; every movement:
+    cluster 0 → cluster 0: 1 accounts
+    cluster 0 → cluster 1: 2 accounts
+    cluster 1 → cluster 0: 3 accounts
+rule segments: 2 accounts before, 3 after, 1 in both
+  big: 2 → 3 accounts (2 entered, 1 left)
+settings changed:
+  segmentation.seed: 1 → 2
+inputs changed:
+  crm data/accounts.csv: sha256 aaaa → bbbb
+"
+    );
+    assert!(ws.join("catalog.sqlite").exists());
+
+    let o = cible(&["runs", "diff", a, b, "--format", "json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let ari = json["clustered"]["adjusted_rand_index"].as_f64().unwrap();
+    assert!((ari - 1.2 / 3.7).abs() < 1e-12, "{ari}");
+    assert_eq!(json["clustered"]["moved"], 1);
+    assert_eq!(
+        json["clustered"]["movements"][1],
+        serde_json::json!({"from": "cluster 0", "to": "cluster 1", "accounts": 2})
+    );
+
+    let o = cible(&["runs", "list", "--format", "json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let runs: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        runs[1],
+        serde_json::json!({
+            "id": b, "command": "cible run", "started_at": "2026-01-02T09:00:00.000Z",
+            "seconds": 2.0, "project": "constructed", "as_of": "2026-01-01", "accounts": 7,
+            "k": 3, "silhouette": 0.5, "inputs_changed": true
+        })
+    );
+    assert_eq!(runs[0]["inputs_changed"], serde_json::Value::Null);
+
+    let o = cible(&["runs", "show", "latest"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("  segmentation.silhouette          0.5000\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  clustered  cluster 0                        4 accounts\n"),
+        "{text}"
+    );
+
+    let o = cible(&["runs", "show", "20260103-000000-001"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: unknown run \"20260103-000000-001\"; known runs: {a}, {b} (or latest, previous)\n"
+        )
+    );
+
+    // A damaged catalog names the file and the way out; rebuild moves it aside.
+    std::fs::write(ws.join("catalog.sqlite"), "garbage ".repeat(1000)).unwrap();
+    let o = cible(&["runs", "list"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: workspace/catalog.sqlite: the run catalog is unreadable (file is not a database); \
+         it only indexes the run folders: run `cible runs rebuild` to move it aside and rebuild it\n"
+    );
+    let o = cible(&["runs", "rebuild"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("indexed 2 runs"), "{}", stdout(&o));
+    let aside: Vec<String> = std::fs::read_dir(&ws)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("catalog.sqlite.corrupt-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    let o = cible(&["runs", "list"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
 }

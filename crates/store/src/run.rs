@@ -114,6 +114,23 @@ impl Workspace {
         self.root.join(RUNS).join(id)
     }
 
+    /// The ids of the committed runs, oldest first (staging folders are not runs).
+    pub fn run_ids(&self) -> Result<Vec<String>, StoreError> {
+        let runs = self.root.join(RUNS);
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(&runs).map_err(StoreError::io(&runs))? {
+            let entry = entry.map_err(StoreError::io(&runs))?;
+            let Some(name) = entry.file_name().to_str().map(String::from) else {
+                continue;
+            };
+            if !name.starts_with('.') && entry.path().is_dir() {
+                ids.push(name);
+            }
+        }
+        ids.sort();
+        Ok(ids)
+    }
+
     /// Starts a run: a staging folder that becomes visible only on [`StagedRun::commit`].
     pub fn begin_run(&self, command: &str) -> Result<StagedRun, StoreError> {
         let now = Utc::now();

@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod init;
 pub mod rfm;
 pub mod run;
+pub mod runs;
 pub mod score;
 
 use std::path::Path;

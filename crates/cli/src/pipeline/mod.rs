@@ -341,6 +341,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     let checks_table = run.final_path(checks::CHECKS_TABLE);
     let quality_report = run.final_path(quality::QUALITY_REPORT);
     let record = run.commit()?;
+    crate::commands::runs::record_runs(&workspace, out);
     // The summaries point at the staging folder, which is gone: show the committed paths.
     for table in &mut tables {
         table.output = run_dir
