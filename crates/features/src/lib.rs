@@ -34,7 +34,7 @@ mod error;
 pub mod roles;
 mod sql;
 
-pub use catalog::{Feature, Group, Kind, builtin};
+pub use catalog::{Feature, Group, Kind, Persona, builtin};
 pub use checks::{CheckSummary, Finding, MIN_GROUP, OutlierOutcome, RuleOutcome, check_table};
 pub use compute::{ColumnValues, FeatureSummary, FeatureTable, Inputs, compute, full_catalog};
 pub use custom::CustomFeatures;
