@@ -187,13 +187,9 @@ pub(crate) fn explain(
         predicted_leaf[leaf] = true;
         let rows: Vec<usize> = (0..n).filter(|&r| leaf_of[r] == leaf).collect();
         let members = rows.iter().filter(|&&r| member[r]).count();
-        let conditions = conditions(features, path);
+        let (conditions, texts) = conditions(features, path);
         rules.push(Rule {
-            text: conditions
-                .iter()
-                .map(|c| c.text.as_str())
-                .collect::<Vec<_>>()
-                .join(" AND "),
+            text: texts.join(" AND "),
             conditions,
             rows: rows.len(),
             members,
@@ -264,8 +260,12 @@ fn collect_rules(
 }
 
 /// The conditions of a path, the tightest bound kept on each side of each feature, in the
-/// order the features first appear.
-fn conditions(features: &[TreeFeature<'_>], path: &[(usize, Comparison, f64)]) -> Vec<Condition> {
+/// order the features first appear; and their texts, a feature bounded on both sides in one
+/// (`2 ≤ downloads_365d ≤ 3`, `engaged_events_365d = 3`).
+fn conditions(
+    features: &[TreeFeature<'_>],
+    path: &[(usize, Comparison, f64)],
+) -> (Vec<Condition>, Vec<String>) {
     let mut order: Vec<usize> = Vec::new();
     for &(f, _, _) in path {
         if !order.contains(&f) {
@@ -273,6 +273,7 @@ fn conditions(features: &[TreeFeature<'_>], path: &[(usize, Comparison, f64)]) -
         }
     }
     let mut out = Vec::new();
+    let mut texts = Vec::new();
     for f in order {
         let above = path
             .iter()
@@ -284,9 +285,10 @@ fn conditions(features: &[TreeFeature<'_>], path: &[(usize, Comparison, f64)]) -
             .filter(|p| p.0 == f && p.1 == Comparison::AtMost)
             .map(|p| p.2)
             .reduce(f64::min);
+        let feature = &features[f];
+        let first = out.len();
         for (comparison, threshold) in [(Comparison::Above, above), (Comparison::AtMost, at_most)] {
             if let Some(threshold) = threshold {
-                let feature = &features[f];
                 out.push(Condition {
                     feature: feature.name.to_string(),
                     comparison,
@@ -295,8 +297,32 @@ fn conditions(features: &[TreeFeature<'_>], path: &[(usize, Comparison, f64)]) -
                 });
             }
         }
+        texts.push(match (above, at_most) {
+            (Some(lo), Some(hi)) => range_text(feature.name, feature.kind, lo, hi),
+            _ => out[first].text.clone(),
+        });
     }
-    out
+    (out, texts)
+}
+
+/// `lo < feature ≤ hi` for people: `2 ≤ f ≤ 3` or `f = 3` for whole numbers, `0.5 < f ≤ 2`
+/// otherwise.
+fn range_text(name: &str, kind: ValueKind, lo: f64, hi: f64) -> String {
+    match kind {
+        ValueKind::Flag | ValueKind::Integer => {
+            let (from, to) = (lo.floor() + 1.0, hi.floor());
+            if from == to {
+                format!("{name} = {}", group_thousands(from))
+            } else {
+                format!(
+                    "{} ≤ {name} ≤ {}",
+                    group_thousands(from),
+                    group_thousands(to)
+                )
+            }
+        }
+        ValueKind::Real => format!("{} < {name} ≤ {}", readable(lo), readable(hi)),
+    }
 }
 
 /// A condition in the feature's units: flags as `= 1` or `= 0`, whole numbers as `≥ 6` or
@@ -371,6 +397,9 @@ mod tests {
     #[test]
     fn numbers_and_conditions_read_in_the_features_units() {
         assert_eq!(readable(48_213.7), "48,200");
+        assert_eq!(range_text("f", ValueKind::Integer, 1.5, 3.5), "2 ≤ f ≤ 3");
+        assert_eq!(range_text("f", ValueKind::Integer, 2.5, 3.5), "f = 3");
+        assert_eq!(range_text("f", ValueKind::Real, 0.25, 2.0), "0.25 < f ≤ 2");
         assert_eq!(readable(1_234_567.0), "1,230,000");
         assert_eq!(readable(0.12345), "0.123");
         assert_eq!(readable(3.5), "3.5");

@@ -76,8 +76,8 @@
 //! |---|---|---|
 //! | retention call by the account manager | high `monetary_prev_12m`/`monetary_36m`/`monetary_total`; high `recency_days`/`last_engagement_days` or low `orders_3m`/`orders_12m`/`monetary_12m` | they spent well but have gone quiet |
 //! | sales follow-up within a week | high `intent_score`/`demo_requests_90d`/`pricing_views_30d`/`intent_signals_90d`; low `orders_total`/`orders_36m`/`monetary_36m` | prospects showing buying intent now |
-//! | account plan with upsell and cross-sell by the account manager | high `monetary_12m`/`monetary_36m`/`monetary_total`; high `orders_3m`/`orders_12m`/`monetary_12m` | active, high-value customers |
 //! | onboarding and growth plan with a dedicated contact | low `account_age_days`/`tenure_days`; high `trend_12m`/`orders_3m`/`orders_12m` | young accounts buying more and more |
+//! | account plan with upsell and cross-sell by the account manager | high `monetary_12m`/`monetary_36m`/`monetary_total`; high `orders_3m`/`orders_12m`/`monetary_12m` | active, high-value customers |
 //! | content nurture leading to a webinar or a demo | high `page_views_365d`/`downloads_365d`/`page_views_90d`/`downloads_90d`; low `webinar_attendances_365d`/`webinar_registrations_365d`/`demo_requests_90d` or low `orders_total`/`orders_36m`/`monetary_36m` | they read a lot but never meet you |
 //! | win-back campaign with an offer | high `recency_days`/`last_engagement_days`; low `orders_3m`/`orders_12m`/`monetary_12m` | former buyers who stopped ordering |
 //! | promotions and volume offers by e-mail | high `email_opens_365d`/`email_opens_90d`/`email_open_rate_365d`; low `basket_mean_36m`/`employees`/`monetary_36m` | small buyers who open e-mails |

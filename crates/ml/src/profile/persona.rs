@@ -192,14 +192,14 @@ pub(crate) const HEURISTICS: &[Heuristic] = &[
         when: &[&[high(INTENT)], &[low(BOUGHT)]],
     },
     Heuristic {
-        action: "account plan with upsell and cross-sell by the account manager",
-        reason: "active, high-value customers: protect the relationship and grow it",
-        when: &[&[high(VALUE)], &[high(RECENT_ORDERS)]],
-    },
-    Heuristic {
         action: "onboarding and growth plan with a dedicated contact",
         reason: "young accounts buying more and more: help them grow with you",
         when: &[&[low(YOUNG)], &[high(GROWTH)]],
+    },
+    Heuristic {
+        action: "account plan with upsell and cross-sell by the account manager",
+        reason: "active, high-value customers: protect the relationship and grow it",
+        when: &[&[high(VALUE)], &[high(RECENT_ORDERS)]],
     },
     Heuristic {
         action: "content nurture leading to a webinar or a demo",
