@@ -1,8 +1,8 @@
 //! Running a project: every stage that exists, in order, into one atomically committed run of
 //! the workspace: ingestion with the business rules and outlier checks of `[clean]`,
 //! deduplication of accounts and contacts with a golden record per entity, missing-value
-//! imputation, the data-quality report, features per account, segmentation of the accounts;
-//! later stages (profile, activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
+//! imputation, the data-quality report, features per account, segmentation of the accounts,
+//! their profiles; later stages (activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
 //! needs them as a library.
 
 mod checks;
@@ -11,6 +11,7 @@ mod features;
 mod golden;
 mod impute;
 mod ingest;
+mod profile;
 mod quality;
 mod segment;
 
@@ -30,6 +31,7 @@ pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
 pub use features::print_features;
 pub use impute::{ImputeSummary, print_imputation};
 pub use ingest::{load_with_progress, print_ingest};
+pub use profile::{ProfileStage, print_profiles};
 pub use quality::{QualityReport, print_quality};
 pub use segment::{SegmentSummary, print_segments};
 
@@ -63,6 +65,8 @@ pub struct RunOutcome {
     pub features: Option<FeatureStage>,
     /// The segmentation stage, when there are features and `[segmentation]` is enabled.
     pub segments: Option<SegmentStage>,
+    /// The profiles of the segments, after the segmentation stage.
+    pub profiles: Option<ProfileStage>,
 }
 
 /// What the segmentation stage did.
@@ -286,6 +290,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     );
     let mut features = None;
     let mut segments = None;
+    let mut profiles = None;
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
@@ -319,6 +324,14 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 table: run.final_path(segment::SEGMENTS_TABLE),
                 seconds,
             });
+            let clustered = profile::clustered_segments(&run, &table)?;
+            profiles = Some(profile::profile_stage(
+                &mut run,
+                &table,
+                &clustered,
+                settings.seed,
+                out,
+            )?);
         }
         features = Some(FeatureStage {
             summary: table.summary,
@@ -350,5 +363,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         quality_report,
         features,
         segments,
+        profiles,
     })
 }
