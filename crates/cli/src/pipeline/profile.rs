@@ -408,6 +408,6 @@ pub fn print_profiles(out: &Output, stage: &ProfileStage) {
             }
             None => out.line("    rules: none (the segment is empty or holds every account)"),
         }
-        out.line(format!("    action: {} ({})", p.action, p.reason));
+        out.line(format!("    action: {} — {}", p.action, p.reason));
     }
 }
