@@ -112,7 +112,7 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     assert_eq!(
         stages,
         [
-            "ingest", "checks", "dedup", "impute", "quality", "features", "segment"
+            "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "profile"
         ]
     );
     // The checks find the outliers planted in the columns they look at, and little else.
@@ -243,6 +243,7 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         recovery["normalized_mutual_info"].as_f64().unwrap() >= 0.8,
         "{recovery}"
     );
+    check_profiles(&run_dir, &json, k);
     let inputs = record["inputs"].as_array().unwrap();
     assert_eq!(inputs.len(), 4);
     assert!(
@@ -272,6 +273,111 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
             std::fs::read(run_dir2.join(file)).unwrap(),
             "{table} differs between runs"
         );
+    }
+}
+
+/// The demo's profiles: every segment described with rules and their fidelity, and each
+/// planted segment's best-matching cluster set apart by the features the generator plants
+/// (`crates/generator/src/lib.rs`) and named with their words.
+fn check_profiles(run_dir: &Path, json: &serde_json::Value, k: usize) {
+    let file: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run_dir.join("profiles/segments.json")).unwrap(),
+    )
+    .unwrap();
+    let profiles = file["segments"].as_array().unwrap();
+    assert_eq!(profiles.len(), k);
+    let mut names = std::collections::HashSet::new();
+    for p in profiles {
+        assert_eq!(p["kind"], "cluster");
+        assert!(names.insert(p["generated_name"].as_str().unwrap()), "{p}");
+        let e = &p["explanation"];
+        assert!(!e["rules"].as_array().unwrap().is_empty(), "{e}");
+        for key in ["accuracy", "f1"] {
+            assert!(e["fidelity"][key].as_f64().unwrap() >= 0.8, "{e}");
+        }
+        assert!(!p["actions"].as_array().unwrap().is_empty());
+    }
+    // The run's summary carries the same figures.
+    let briefs = json["run"]["profiles"]["segments"].as_array().unwrap();
+    assert_eq!(briefs.len(), k);
+    assert!(briefs.iter().all(|b| b["fidelity"]["f1"].is_number()));
+    // Long format: a header and rows for every segment.
+    let table = std::fs::read_to_string(run_dir.join("profiles/features.csv")).unwrap();
+    assert!(table.starts_with("segment,generated_name,feature,category,statistic,value\n"));
+    for label in 0..k {
+        assert!(table.contains(&format!("\n{label},")), "segment {label}");
+    }
+    // Planted segment: (features of which one must set it apart in that direction among the
+    // top five, words of which one must be in its name).
+    type Expected<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let expected: [Expected; 6] = [
+        (
+            "large_loyal",
+            &[
+                ("monetary_36m", "higher"),
+                ("monetary_total", "higher"),
+                ("orders_36m", "higher"),
+            ],
+            &["high-value", "frequent"],
+        ),
+        ("dormant", &[("recency_days", "higher")], &["dormant"]),
+        (
+            "engaged_prospect",
+            &[("intent_score", "higher"), ("pricing_views_30d", "higher")],
+            &["high-intent"],
+        ),
+        (
+            "digital_researcher",
+            &[("downloads_365d", "higher"), ("page_views_365d", "higher")],
+            &["content-hungry", "web-reading"],
+        ),
+        (
+            "fast_growing",
+            &[("tenure_days", "lower"), ("orders_3m", "higher")],
+            &["new", "active", "growing"],
+        ),
+        (
+            "price_sensitive",
+            &[("email_opens_365d", "higher"), ("m_score", "lower")],
+            &["low-value", "occasional", "e-mail-reading"],
+        ),
+    ];
+    let table = &json["segments_vs_truth"]["table"];
+    for (planted, features, words) in expected {
+        let counts: Vec<u64> = table[planted]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_u64().unwrap())
+            .collect();
+        let best = (0..counts.len()).max_by_key(|&l| counts[l]).unwrap();
+        let p = &profiles[best];
+        let top: Vec<(&str, &str)> = p["distinguishing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["feature"].as_str().unwrap(),
+                    d["direction"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert!(
+            features.iter().any(|f| top.contains(f)),
+            "{planted}: {top:?}"
+        );
+        let name = p["generated_name"].as_str().unwrap().to_lowercase();
+        assert!(words.iter().any(|w| name.contains(w)), "{planted}: {name}");
+        if planted == "digital_researcher" {
+            // Readers, not meeting-goers.
+            assert!(
+                !top.iter()
+                    .any(|(f, d)| *d == "higher"
+                        && (f.starts_with("webinar") || f.starts_with("demo"))),
+                "{top:?}"
+            );
+        }
     }
 }
 

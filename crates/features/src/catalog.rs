@@ -105,7 +105,92 @@ pub struct Feature {
     pub source: Source,
     /// The SQL expression (or query, for [`Source::Query`]).
     pub sql: String,
+    /// Words for accounts well above or below the others, for segment names.
+    #[serde(skip_serializing_if = "Persona::is_empty")]
+    pub persona: Persona,
 }
+
+/// How a feature describes accounts well above (`high`) or well below (`low`) the others, in
+/// a few words that fit before "accounts": `orders_12m` high is "frequent", `engagement_index`
+/// low is "low-engagement". The profile stage names segments with them; a feature without
+/// words for a direction is named as `high <feature>` when nothing better distinguishes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Persona {
+    /// Words for high values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub high: Option<String>,
+    /// Words for low values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub low: Option<String>,
+}
+
+impl Persona {
+    /// Whether there are no words at all.
+    pub fn is_empty(&self) -> bool {
+        self.high.is_none() && self.low.is_none()
+    }
+}
+
+/// Persona words of the built-in features: (feature, high, low). Features of one meaning share
+/// their words (a name says each once).
+const PERSONA: &[(&str, Option<&str>, Option<&str>)] = &[
+    ("recency_days", Some("dormant"), Some("recent")),
+    ("tenure_days", Some("long-standing"), Some("new")),
+    ("orders_total", Some("frequent"), Some("occasional")),
+    ("orders_36m", Some("frequent"), Some("occasional")),
+    ("orders_12m", Some("frequent"), Some("occasional")),
+    ("orders_3m", Some("active"), None),
+    ("purchase_days_total", Some("frequent"), Some("occasional")),
+    ("purchase_days_36m", Some("frequent"), Some("occasional")),
+    ("purchase_days_12m", Some("frequent"), Some("occasional")),
+    ("monetary_total", Some("high-value"), Some("low-value")),
+    ("monetary_36m", Some("high-value"), Some("low-value")),
+    ("monetary_12m", Some("high-value"), Some("low-value")),
+    ("basket_mean_36m", Some("big-basket"), Some("small-basket")),
+    ("basket_mean_12m", Some("big-basket"), Some("small-basket")),
+    ("product_breadth_36m", Some("multi-product"), None),
+    ("category_breadth_36m", Some("multi-product"), None),
+    ("trend_12m", Some("growing"), Some("declining")),
+    ("regularity_cv", Some("irregular"), Some("regular")),
+    ("web_visits_90d", Some("web-active"), None),
+    ("web_visits_365d", Some("web-active"), None),
+    ("page_views_90d", Some("web-reading"), None),
+    ("page_views_365d", Some("web-reading"), None),
+    ("downloads_90d", Some("content-hungry"), None),
+    ("downloads_365d", Some("content-hungry"), None),
+    ("webinar_registrations_365d", Some("webinar-going"), None),
+    ("webinar_attendances_365d", Some("webinar-going"), None),
+    ("email_opens_365d", Some("e-mail-reading"), None),
+    ("email_open_rate_365d", Some("e-mail-reading"), None),
+    ("email_clicks_90d", Some("e-mail-responsive"), None),
+    ("email_clicks_365d", Some("e-mail-responsive"), None),
+    ("email_unsubscribes_365d", Some("opting-out"), None),
+    (
+        "last_engagement_days",
+        Some("disengaged"),
+        Some("recently engaged"),
+    ),
+    ("engagement_index", Some("engaged"), Some("low-engagement")),
+    ("intent_score", Some("high-intent"), None),
+    ("intent_signals_90d", Some("high-intent"), None),
+    ("pricing_views_30d", Some("price-checking"), None),
+    ("demo_requests_90d", Some("demo-requesting"), None),
+    ("engaged_events_365d", Some("active"), Some("inactive")),
+    ("contacts_total", Some("multi-contact"), None),
+    ("role_finance", Some("finance"), None),
+    ("role_it", Some("IT"), None),
+    ("role_procurement", Some("procurement"), None),
+    ("role_executive", Some("executive-led"), None),
+    ("role_operations", Some("operations"), None),
+    ("role_marketing", Some("marketing"), None),
+    ("seniority_max", Some("senior-contact"), None),
+    ("employees", Some("large"), Some("small")),
+    ("revenue", Some("high-revenue"), Some("low-revenue")),
+    ("account_age_days", Some("established"), Some("young")),
+    ("r_score", Some("recent"), Some("dormant")),
+    ("f_score", Some("frequent"), Some("occasional")),
+    ("m_score", Some("high-value"), Some("low-value")),
+];
 
 /// Transactional windows: name suffix, months, words.
 pub(crate) const ORDER_WINDOWS: [(&str, u32); 3] = [("3m", 3), ("12m", 12), ("36m", 36)];
@@ -135,6 +220,7 @@ impl Builder {
             description: description.to_string(),
             source: Source::Account,
             sql: String::new(),
+            persona: Persona::default(),
         });
         self.0
             .last_mut()
@@ -159,6 +245,14 @@ pub fn builtin() -> Vec<Feature> {
     intent(&mut b);
     roles(&mut b);
     firmographic(&mut b);
+    for f in &mut b.0 {
+        if let Some((_, high, low)) = PERSONA.iter().find(|(name, _, _)| *name == f.name) {
+            f.persona = Persona {
+                high: high.map(str::to_string),
+                low: low.map(str::to_string),
+            };
+        }
+    }
     b.0
 }
 
@@ -745,6 +839,33 @@ mod tests {
                 f.name
             );
         }
+    }
+
+    #[test]
+    fn persona_words_name_existing_features() {
+        let features = builtin();
+        for (name, high, low) in PERSONA {
+            let f = features.iter().find(|f| f.name == *name);
+            assert!(f.is_some(), "{name} is not a feature");
+            assert!(high.is_some() || low.is_some(), "{name}");
+            assert_eq!(f.unwrap().persona.high.as_deref(), *high, "{name}");
+        }
+        let words = |name: &str| {
+            features
+                .iter()
+                .find(|f| f.name == name)
+                .unwrap()
+                .persona
+                .clone()
+        };
+        assert_eq!(words("orders_12m").high.as_deref(), Some("frequent"));
+        assert_eq!(words("monetary_12m").high.as_deref(), Some("high-value"));
+        assert_eq!(
+            words("engagement_index").low.as_deref(),
+            Some("low-engagement")
+        );
+        assert_eq!(words("role_it").high.as_deref(), Some("IT"));
+        assert!(words("sector").is_empty());
     }
 
     #[test]

@@ -157,6 +157,7 @@ impl CustomFeatures {
                     .unwrap_or_else(|| format!("Defined in cible.toml: {}", compact(&sql))),
                 source,
                 sql,
+                persona: Default::default(),
             });
         }
         Ok(out)

@@ -36,7 +36,7 @@ pub mod json;
 pub mod roles;
 mod sql;
 
-pub use catalog::{Feature, Group, Kind, builtin};
+pub use catalog::{Feature, Group, Kind, Persona, builtin};
 pub use checks::{CheckSummary, Finding, MIN_GROUP, OutlierOutcome, RuleOutcome, check_table};
 pub use compute::{
     ColumnValues, FeatureSummary, FeatureTable, Inputs, Session, compute, full_catalog, sql_context,

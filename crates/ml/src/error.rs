@@ -205,6 +205,18 @@ pub enum Error {
         /// The one class present.
         class: bool,
     },
+    /// A segment to profile lists a row the data does not have.
+    #[error(
+        "segment \"{segment}\" lists row {row} but the data has {rows} rows (rows count from 0)"
+    )]
+    SegmentRow {
+        /// The segment's name.
+        segment: String,
+        /// The row out of range.
+        row: usize,
+        /// Rows of the data.
+        rows: usize,
+    },
     /// A bug in cible-ml.
     #[error("internal error (a bug in cible-ml, please report it): {detail}")]
     Internal {

@@ -93,6 +93,11 @@
 //!   Classification metrics are in [`metrics`]: ROC and precision–recall curves, AUC, average
 //!   precision, log-loss, Brier score, calibration, the confusion matrix at a threshold chosen
 //!   by a rule, gains and lift.
+//! - [`profile`]: segment profiles and personas — per segment (overlapping or partial ones
+//!   too) every feature's statistics against the population on shared bins, Cohen's d against
+//!   the rest, the most distinguishing features, a generated name from persona words, the
+//!   rules of a shallow decision tree with their fidelity, and suggested actions from a
+//!   documented table of heuristics.
 //! - [`make_blobs`]: seeded Gaussian blobs with known clusters.
 //!
 //! Parameters follow one pattern: `X::params(..)` gives plain, serializable parameters with
@@ -218,6 +223,7 @@ mod mst;
 mod noise;
 mod outliers;
 mod pca;
+pub mod profile;
 mod scale;
 mod select_k;
 mod select_kprototypes;

@@ -10,7 +10,7 @@ use crate::error::CliError;
 use crate::output::{Output, count, shown};
 use crate::pipeline::{
     RunOutcome, print_checks, print_dedup, print_features, print_imputation, print_ingest,
-    print_quality, print_rules, print_segments, run_project,
+    print_profiles, print_quality, print_rules, print_segments, run_project,
 };
 
 /// Run the project: every stage, from the sources in cible.toml to the workspace.
@@ -75,6 +75,10 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
     }
     if let Some(r) = &outcome.activation {
         print_rules(out, r);
+    }
+    if let Some(p) = &outcome.profiles {
+        out.line("");
+        print_profiles(out, p);
     }
     let loaded: u64 = outcome.tables.iter().map(|t| t.rows_loaded).sum();
     let rejected: u64 = outcome.tables.iter().map(|t| t.rows_rejected).sum();

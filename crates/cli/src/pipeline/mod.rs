@@ -2,8 +2,9 @@
 //! the workspace: ingestion with the business rules and outlier checks of `[clean]`,
 //! deduplication of accounts and contacts with a golden record per entity, missing-value
 //! imputation, the data-quality report, features per account, segmentation of the accounts,
-//! tags, the account profile and rule segments;
-//! later stages (profile, activate) are added here as they are built. The stages live here, in the binary, until a second user (the server)
+//! tags, the account profile and rule segments, and the profiles of every segment; later
+//! stages (activate) are added here as they are built. The stages live here, in the binary,
+//! until a second user (the server)
 //! needs them as a library.
 
 mod checks;
@@ -12,6 +13,7 @@ mod features;
 mod golden;
 mod impute;
 mod ingest;
+mod profile;
 mod quality;
 mod rules;
 mod segment;
@@ -32,6 +34,7 @@ pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
 pub use features::print_features;
 pub use impute::{ImputeSummary, print_imputation};
 pub use ingest::{load_with_progress, print_ingest};
+pub use profile::{ProfileStage, print_profiles};
 pub use quality::{QualityReport, print_quality};
 pub use rules::{RulesOutcome, print_rules};
 pub use segment::{SegmentSummary, print_segments};
@@ -68,6 +71,8 @@ pub struct RunOutcome {
     pub segments: Option<SegmentStage>,
     /// Tags, the account profile and rule segments, when there are features.
     pub activation: Option<RulesOutcome>,
+    /// The profiles of the clustered and rule segments.
+    pub profiles: Option<ProfileStage>,
 }
 
 /// What the segmentation stage did.
@@ -292,6 +297,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     let mut features = None;
     let mut segments = None;
     let mut activation = None;
+    let mut profiles = None;
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
@@ -321,7 +327,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 seconds,
             });
         }
-        activation = Some(rules::rules_stage(
+        let rules = rules::rules_stage(
             &mut run,
             &project.file,
             &inputs,
@@ -329,7 +335,27 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             &table,
             &[],
             out,
-        )?);
+        )?;
+        let mut profiled = if segments.is_some() {
+            profile::clustered_segments(&run, &table)?
+        } else {
+            Vec::new()
+        };
+        profiled.extend(rules.segments.iter().map(|s| profile::SegmentInput {
+            name: s.name.clone(),
+            kind: "rule",
+            members: s.members.clone(),
+        }));
+        if !profiled.is_empty() {
+            profiles = Some(profile::profile_stage(
+                &mut run,
+                &table,
+                &profiled,
+                project.file.segmentation.seed,
+                out,
+            )?);
+        }
+        activation = Some(rules);
         features = Some(FeatureStage {
             summary: table.summary,
             table: run.final_path(features::FEATURES_TABLE),
@@ -362,5 +388,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         features,
         segments,
         activation,
+        profiles,
     })
 }

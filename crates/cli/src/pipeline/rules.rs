@@ -142,6 +142,9 @@ fn read_clusters(path: &Path) -> Result<Option<HashMap<String, i64>>, CliError> 
 
 /// Prints the tags and rule segments, for people.
 pub fn print_rules(out: &Output, r: &RulesOutcome) {
+    if !r.tags.is_empty() || !r.segments.is_empty() {
+        out.line("");
+    }
     if !r.tags.is_empty() {
         out.line(format!("tags in {:.2} s:", r.tag_seconds));
         for t in &r.tags {

@@ -22,7 +22,7 @@ pub use search::{
     CandidateScore, PermutationImportance, SearchResult, permutation_importance, search,
 };
 pub use split::{Fold, Split, SplitParams, stratified_folds, time_folds};
-pub use tree::{Criterion, DecisionTree, DecisionTreeParams, MaxFeatures};
+pub use tree::{Criterion, DecisionTree, DecisionTreeParams, MaxFeatures, TreeNode};
 
 use serde::{Deserialize, Serialize};
 

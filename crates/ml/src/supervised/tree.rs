@@ -440,9 +440,51 @@ impl DecisionTree {
         })
     }
 
+    /// Node `index` of the tree (the root is 0; children come from [`TreeNode::Split`]), or
+    /// `None` past the last node: enough to walk the tree and read its rules.
+    pub fn node(&self, index: usize) -> Option<TreeNode> {
+        let n = self.nodes.get(index)?;
+        Some(if n.left == 0 {
+            TreeNode::Leaf { value: n.value }
+        } else {
+            TreeNode::Split {
+                feature: n.feature as usize,
+                threshold: n.threshold,
+                left: n.left as usize,
+                right: n.right as usize,
+                value: n.value,
+            }
+        })
+    }
+
     pub(crate) fn nodes(&self) -> &[Node] {
         &self.nodes
     }
+}
+
+/// One node of a fitted [`DecisionTree`], as [`DecisionTree::node`] shows it. `value` is the
+/// node's weighted fraction of positive rows (class and sample weights applied), the
+/// probability the tree predicts for rows that end there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TreeNode {
+    /// Rows with `x[feature] <= threshold` go to node `left`, the others to node `right`.
+    Split {
+        /// The column tested.
+        feature: usize,
+        /// The threshold, halfway between two values seen in training.
+        threshold: f64,
+        /// Index of the child for values at or below the threshold.
+        left: usize,
+        /// Index of the child for values above it.
+        right: usize,
+        /// The node's positive fraction.
+        value: f64,
+    },
+    /// A leaf.
+    Leaf {
+        /// The leaf's positive fraction: the predicted probability.
+        value: f64,
+    },
 }
 
 impl Classifier for DecisionTree {
@@ -704,6 +746,18 @@ mod tests {
             .unwrap();
         assert_eq!(t.nodes()[0].threshold, 2.5);
         assert_eq!(t.depth(), 1);
+        assert_eq!(
+            t.node(0),
+            Some(TreeNode::Split {
+                feature: 0,
+                threshold: 2.5,
+                left: 1,
+                right: 2,
+                value: 0.5
+            })
+        );
+        assert_eq!(t.node(1), Some(TreeNode::Leaf { value: 0.0 }));
+        assert_eq!(t.node(3), None);
         assert_eq!(t.feature_importances(), &[1.0]);
     }
 
