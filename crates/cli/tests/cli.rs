@@ -1816,3 +1816,210 @@ inputs changed:
     let o = cible(&["runs", "list"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// A tiny project for tags and rule segments: regions with accents and blanks, head counts
+/// with blanks, finance people from their job titles, webinars recent and old.
+fn rules_project(dir: &Path, segments: &str) {
+    let accounts = "id,name,region,employees\n\
+        A1,Alpha,Île-de-France,120\n\
+        A2,Beta,Ile-de-France,300\n\
+        A3,Gamma,,40\n\
+        A4,Delta,Île-de-France,\n\
+        A5,Epsilon,Bretagne,\n\
+        A6,Zeta,Île-de-France,60\n";
+    let contacts = "contact_id,account_id,first_name,last_name,email,job_title\n\
+        C1,A1,Anne,Martin,anne@alpha.fr,Directrice administrative et financière\n\
+        C2,A2,Paul,Durand,paul@beta.fr,DAF\n\
+        C3,A4,Lea,Petit,lea@delta.fr,Responsable comptabilité\n\
+        C4,A6,Marc,Roux,marc@zeta.fr,DAF\n\
+        C5,A5,Ines,Blanc,ines@epsilon.fr,Acheteuse\n";
+    let events = "event_id,account_id,contact_id,occurred_at,channel,type,properties\n\
+        E1,A1,,2026-10-01T10:00:00Z,webinar,webinar_attended,{}\n\
+        E2,A3,,2026-03-01T10:00:00Z,webinar,webinar_attended,{}\n\
+        E3,,C4,2026-10-20T10:00:00Z,webinar,webinar_attended,{}\n";
+    std::fs::write(dir.join("accounts.csv"), accounts).unwrap();
+    std::fs::write(dir.join("contacts.csv"), contacts).unwrap();
+    std::fs::write(dir.join("events.csv"), events).unwrap();
+    let project = format!(
+        r#"[project]
+name = "rules"
+as_of = "2026-11-01"
+
+[sources.crm]
+kind = "accounts"
+path = "accounts.csv"
+columns = {{ account_id = "id" }}
+
+[sources.people]
+kind = "contacts"
+path = "contacts.csv"
+
+[sources.web]
+kind = "events"
+path = "events.csv"
+
+[clean.dedup]
+enabled = false
+
+[segmentation]
+enabled = false
+
+[[tags]]
+name = "webinar_interest"
+when = "type = 'webinar_attended'"
+expires_after = "90 days"
+{segments}"#
+    );
+    std::fs::write(dir.join("cible.toml"), project).unwrap();
+}
+
+/// The profile table of the latest run, as text, by column name.
+fn latest_profile(
+    dir: &Path,
+) -> (
+    std::path::PathBuf,
+    std::collections::HashMap<String, Vec<Option<String>>>,
+) {
+    let workspace = dir.join("workspace");
+    let id = std::fs::read_to_string(workspace.join("LATEST")).unwrap();
+    let run_dir = workspace.join("runs").join(id.trim());
+    let (table, _) = cible_data::read_table(
+        &run_dir.join("profiles/accounts.parquet"),
+        None,
+        None,
+        cible_core::project::Encoding::Auto,
+    )
+    .unwrap();
+    let columns = table.columns.iter().cloned().zip(table.values).collect();
+    (run_dir, columns)
+}
+
+#[test]
+fn rule_segments_equal_their_predicate_on_the_profile_table() {
+    let dir = tempfile::tempdir().unwrap();
+    rules_project(
+        dir.path(),
+        r#"
+[[segments]]
+name = "finance_idf"
+rule = "role_finance AND region = 'Île-de-France'"
+
+[[segments]]
+name = "big_finance_idf"
+within = "finance_idf"
+rule = "employees >= 100"
+
+[[segments]]
+name = "big_or_unplaced"
+rule = "employees > 100 OR region IS NULL"
+
+[[segments]]
+name = "webinar_fans"
+rule = "tag_webinar_interest AND region LIKE 'Île%'"
+"#,
+    );
+    let o = cible(&["run", "--json"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (run_dir, p) = latest_profile(dir.path());
+    let ids: Vec<String> = p["account_id"].iter().map(|v| v.clone().unwrap()).collect();
+    let text = |c: &str, r: usize| p[c][r].clone();
+    let number = |c: &str, r: usize| text(c, r).map(|v| v.parse::<f64>().unwrap());
+    let truth = |c: &str, r: usize| text(c, r).map(|v| v == "true" || v == "1");
+    // The predicates again, by hand, with SQL's three-valued logic: a member is TRUE.
+    let and = |a: Option<bool>, b: Option<bool>| match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    };
+    let or = |a: Option<bool>, b: Option<bool>| match (a, b) {
+        (Some(true), _) | (_, Some(true)) => Some(true),
+        (Some(false), Some(false)) => Some(false),
+        _ => None,
+    };
+    let mut expected: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for r in 0..ids.len() {
+        let idf = text("region", r).map(|v| v == "Île-de-France");
+        let finance_idf = and(truth("role_finance", r), idf) == Some(true);
+        let big = number("employees", r).map(|e| e >= 100.0);
+        let bigger = number("employees", r).map(|e| e > 100.0);
+        let unplaced = Some(text("region", r).is_none());
+        let starts = text("region", r).map(|v| v.starts_with("Île"));
+        let fans = and(truth("tag_webinar_interest", r), starts) == Some(true);
+        let cases = [
+            ("finance_idf", finance_idf),
+            ("big_finance_idf", finance_idf && big == Some(true)),
+            ("big_or_unplaced", or(bigger, unplaced) == Some(true)),
+            ("webinar_fans", fans),
+        ];
+        for (name, member) in cases {
+            let list = expected.entry(name).or_default();
+            if member {
+                list.push(ids[r].clone());
+            }
+        }
+    }
+    let memberships = std::fs::read_to_string(run_dir.join("rules/memberships.csv")).unwrap();
+    let mut found: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for name in expected.keys() {
+        found.insert(name, Vec::new());
+    }
+    for line in memberships.lines().skip(1) {
+        let (segment, id) = line.split_once(',').unwrap();
+        found.get_mut(segment).unwrap().push(id.to_string());
+    }
+    assert_eq!(found, expected);
+    // And the figures themselves, worked out from the files above: A1 and A6 are finance in
+    // Île-de-France (A2's region has no accent, A4 has no head count but is in: no size in the
+    // rule); A1 and A6 had a webinar within 90 days (A6 through its contact; A3's is too old).
+    assert_eq!(expected["finance_idf"], ["A1", "A4", "A6"]);
+    assert_eq!(expected["big_finance_idf"], ["A1"]);
+    assert_eq!(expected["big_or_unplaced"], ["A1", "A2", "A3"]);
+    assert_eq!(expected["webinar_fans"], ["A1", "A6"]);
+    let tags = std::fs::read_to_string(run_dir.join("tags/tags.csv")).unwrap();
+    assert_eq!(tags.lines().count(), 3, "{tags}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["activation"]["segments"][0]["accounts"], 3);
+    assert_eq!(json["activation"]["tags"][0]["expired"], 1);
+}
+
+#[test]
+fn wrong_rules_and_tags_stop_the_run_with_their_place() {
+    let cases = [
+        (
+            "[[segments]]\nname = \"s\"\nrule = \"regoin = 'Bretagne'\"\n",
+            vec![
+                "[[segments]] `s`: unknown column `regoin` (did you mean `region`?)",
+                "^ at character 1",
+                "columns: account_id",
+            ],
+        ),
+        (
+            "[[segments]]\nname = \"s\"\nrule = \"employees >\"\n",
+            vec!["[[segments]] `s`:", "^ at character 12"],
+        ),
+        (
+            "[[segments]]\nname = \"s\"\nrule = \"tag_newsletter AND employees > 1\"\n",
+            vec!["no tag `newsletter` is defined (tags: webinar_interest)"],
+        ),
+        (
+            "[[segments]]\nname = \"s\"\nwithin = \"nobody\"\nrule = \"true\"\n",
+            vec!["segments[0].within", "expected another segment: s"],
+        ),
+        (
+            "[[tags]]\nname = \"t\"\nwhen = \"typ = 'call'\"\n",
+            vec!["[[tags]] `t`, when: unknown column `typ` (did you mean `type`?)"],
+        ),
+    ];
+    for (segments, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        rules_project(dir.path(), segments);
+        let o = cible(&["run"], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{segments}: {}", stderr(&o));
+        let e = stderr(&o);
+        for part in expected {
+            assert!(e.contains(part), "{segments}: missing {part:?} in\n{e}");
+        }
+        // Nothing was committed.
+        assert!(!dir.path().join("workspace/LATEST").exists(), "{segments}");
+    }
+}
