@@ -1937,7 +1937,7 @@ rule = "tag_webinar_interest AND region LIKE 'Île%'"
         _ => None,
     };
     let mut expected: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
-    for r in 0..ids.len() {
+    for (r, id) in ids.iter().enumerate() {
         let idf = text("region", r).map(|v| v == "Île-de-France");
         let finance_idf = and(truth("role_finance", r), idf) == Some(true);
         let big = number("employees", r).map(|e| e >= 100.0);
@@ -1954,7 +1954,7 @@ rule = "tag_webinar_interest AND region LIKE 'Île%'"
         for (name, member) in cases {
             let list = expected.entry(name).or_default();
             if member {
-                list.push(ids[r].clone());
+                list.push(id.clone());
             }
         }
     }
