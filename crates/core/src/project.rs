@@ -637,24 +637,10 @@ impl Project {
             ));
         }
         let clean = &file.clean;
-        check_clean(&clean.rules, &clean.outliers, &clean.impute).map_err(
-            |(key, value, expected)| ProjectError::Invalid {
-                location: location.clone(),
-                key,
-                value,
-                expected,
-            },
-        )?;
-        crate::rules::check_rules(&file.segments, &file.tags)
+        check_clean(&clean.rules, &clean.outliers, &clean.impute)
+            .and_then(|()| crate::rules::check_rules(&file.segments, &file.tags))
             .and_then(|()| crate::scores::check_scores(&file.scores))
-            .map_err(|(key, value, expected)| ProjectError::Invalid {
-                location: location.clone(),
-                key,
-                value,
-                expected,
-            })?;
-        file.segmentation
-            .check()
+            .and_then(|()| file.segmentation.check())
             .map_err(|(key, value, expected)| ProjectError::Invalid {
                 location: location.clone(),
                 key,

@@ -203,18 +203,19 @@ pub fn check_rules(segments: &[SegmentConfig], tags: &[TagConfig]) -> Result<(),
     let problem = |key: String, value: &str, expected: &str| {
         Err((key, format!("{value:?}"), expected.to_string()))
     };
-    let mut names = HashSet::new();
+    // A snake_case name not seen before.
+    let named = |seen: &mut HashSet<String>, key: String, name: &str| {
+        if !is_snake_case(name) {
+            return problem(key, name, "expected a snake_case name");
+        }
+        if !seen.insert(name.to_string()) {
+            return problem(key, name, "defined twice");
+        }
+        Ok(())
+    };
+    let mut seen = HashSet::new();
     for (i, t) in tags.iter().enumerate() {
-        if !is_snake_case(&t.name) {
-            return problem(
-                format!("tags[{i}].name"),
-                &t.name,
-                "expected a snake_case name",
-            );
-        }
-        if !names.insert(t.name.as_str()) {
-            return problem(format!("tags[{i}].name"), &t.name, "defined twice");
-        }
+        named(&mut seen, format!("tags[{i}].name"), &t.name)?;
         if t.when.trim().is_empty() {
             return problem(
                 format!("tags[{i}].when"),
@@ -226,16 +227,7 @@ pub fn check_rules(segments: &[SegmentConfig], tags: &[TagConfig]) -> Result<(),
     let names: HashSet<&str> = segments.iter().map(|s| s.name.as_str()).collect();
     let mut seen = HashSet::new();
     for (i, s) in segments.iter().enumerate() {
-        if !is_snake_case(&s.name) {
-            return problem(
-                format!("segments[{i}].name"),
-                &s.name,
-                "expected a snake_case name",
-            );
-        }
-        if !seen.insert(s.name.as_str()) {
-            return problem(format!("segments[{i}].name"), &s.name, "defined twice");
-        }
+        named(&mut seen, format!("segments[{i}].name"), &s.name)?;
         if s.rule.trim().is_empty() {
             return problem(
                 format!("segments[{i}].rule"),

@@ -192,7 +192,7 @@ mod tests {
             ("auto", "median", "balanced")
         );
         let fixed = config(
-            "name = \"c\"\ntarget = \"SELECT 1\"\nhorizon = \"90 days\"\ntrain_as_of = \"2026-11-01\"",
+            "name = \"d\"\ntarget = \"SELECT 1\"\nhorizon = \"90 days\"\ntrain_as_of = \"2026-11-01\"",
         );
         assert_eq!(fixed.snapshot_dates(as_of), [as_of]);
         assert!(check_scores(&[s, fixed]).is_ok());
