@@ -12,7 +12,7 @@ use datafusion::arrow::array::{
     ArrayRef, AsArray, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray,
 };
 use datafusion::arrow::compute::concat_batches;
-use datafusion::arrow::datatypes::{DataType, Field, Schema, SchemaRef};
+use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 
 use crate::error::{Result, SegmentError};
@@ -121,13 +121,4 @@ pub fn write_profile(path: &Path, profile: &RecordBatch) -> Result<()> {
     writer.write(profile).map_err(|e| error(e.to_string()))?;
     writer.close().map_err(|e| error(e.to_string()))?;
     Ok(())
-}
-
-/// The type of `column` of `profile`, for messages.
-pub fn column_type(profile: &RecordBatch, column: &str) -> Option<DataType> {
-    profile
-        .schema()
-        .field_with_name(column)
-        .ok()
-        .map(|f| f.data_type().clone())
 }
