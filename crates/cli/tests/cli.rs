@@ -1953,6 +1953,32 @@ fn export_writes_segment_members_and_only_consenting_contacts() {
     assert_eq!(s["rows"], summary["rows"]);
     assert_eq!(s["excluded_without_consent"], excluded);
 
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--as",
+        "salesforce",
+        "--out",
+        "sf.csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sf = std::fs::read_to_string(dir.path().join("sf.csv")).unwrap();
+    assert_eq!(
+        sf.lines().next().unwrap(),
+        "Email,FirstName,LastName,Phone,Title,Company"
+    );
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--as",
+        "parquet",
+        "--out",
+        "a.parquet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = read_columns(&dir.path().join("a.parquet"));
+    assert_eq!(p["account_id"], a["account_id"]);
+
     // Errors: an unknown segment lists the segments, an unknown column the columns, an
     // unwritable path is named.
     let o = export(&["--segment", "nope", "--out", "n.csv"]);

@@ -27,14 +27,8 @@ use crate::output::{Output, count, shown, wrap};
 /// entities when it ran); only contacts with `email_opt_in = true` are exported, the others
 /// are counted as `excluded_without_consent`.
 ///
-/// File layouts (--as):
-///   csv         the chosen columns, comma-separated, with a header
-///   parquet     the chosen columns, as text
-///   json        an array of objects, one per row
-///   hubspot     contacts import: Email,First Name,Last Name,Phone Number,Job Title,Company Name
-///   salesforce  lead import: Email,FirstName,LastName,Phone,Title,Company
-///
-/// hubspot and salesforce are contact layouts: they imply --of contacts.
+/// The file layout is --as (see below); hubspot and salesforce are contact layouts: they imply
+/// --of contacts.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   cible export --segment interested_prospects --out prospects.csv
@@ -83,15 +77,16 @@ pub enum Of {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Layout {
-    /// CSV with a header.
+    /// CSV, the chosen columns, with a header.
     Csv,
-    /// Parquet, every column as text.
+    /// Parquet, the chosen columns, every one as text.
     Parquet,
-    /// A JSON array of objects.
+    /// A JSON array of objects, one per row, missing values null.
     Json,
-    /// HubSpot contacts import (CSV).
+    /// HubSpot contacts import (CSV): Email, First Name, Last Name, Phone Number, Job Title,
+    /// Company Name.
     Hubspot,
-    /// Salesforce lead import (CSV).
+    /// Salesforce lead import (CSV): Email, FirstName, LastName, Phone, Title, Company.
     Salesforce,
 }
 
