@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{cluster, dedup, demo, features, generate, ingest, init, rfm, run, runs, score};
+use commands::{
+    cluster, dedup, demo, export, features, generate, ingest, init, rfm, run, runs, score,
+};
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
 ///
@@ -48,6 +50,7 @@ enum Command {
     Features(features::FeaturesArgs),
     Cluster(cluster::ClusterArgs),
     Score(score::ScoreArgs),
+    Export(export::ExportArgs),
 }
 
 fn main() -> ExitCode {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
         Command::Features(args) => features::run(args, quiet, json),
         Command::Cluster(args) => cluster::run(args, quiet, json),
         Command::Score(args) => score::run(args, quiet, json),
+        Command::Export(args) => export::run(args, quiet, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1883,14 +1883,7 @@ fn latest_profile(
     let workspace = dir.join("workspace");
     let id = std::fs::read_to_string(workspace.join("LATEST")).unwrap();
     let run_dir = workspace.join("runs").join(id.trim());
-    let (table, _) = cible_data::read_table(
-        &run_dir.join("profiles/accounts.parquet"),
-        None,
-        None,
-        cible_core::project::Encoding::Auto,
-    )
-    .unwrap();
-    let columns = table.columns.iter().cloned().zip(table.values).collect();
+    let columns = read_columns(&run_dir.join("profiles/accounts.parquet"));
     (run_dir, columns)
 }
 
@@ -2022,4 +2015,207 @@ fn wrong_rules_and_tags_stop_the_run_with_their_place() {
         // Nothing was committed.
         assert!(!dir.path().join("workspace/LATEST").exists(), "{segments}");
     }
+}
+
+/// The cells of a CSV or Parquet file, by column name.
+fn read_columns(path: &Path) -> std::collections::HashMap<String, Vec<Option<String>>> {
+    let (table, _) =
+        cible_data::read_table(path, None, None, cible_core::project::Encoding::Auto).unwrap();
+    table.columns.into_iter().zip(table.values).collect()
+}
+
+#[test]
+fn export_writes_segment_members_and_only_consenting_contacts() {
+    use std::collections::{HashMap, HashSet};
+    let dir = tempfile::tempdir().unwrap();
+    let o = cible(
+        &["demo", "--accounts", "300", "--out", "demo", "-q"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let demo = dir.path().join("demo");
+    let latest = std::fs::read_to_string(demo.join("workspace/LATEST")).unwrap();
+    let run_dir = demo.join("workspace/runs").join(latest.trim());
+    let export = |args: &[&str]| {
+        let mut all = vec!["export", "--project", "demo", "--json"];
+        all.extend_from_slice(args);
+        cible(&all, dir.path())
+    };
+
+    // Accounts of a rule segment: exactly its members.
+    let m = read_columns(&run_dir.join("rules/memberships.csv"));
+    let members: HashSet<String> = m["segment"]
+        .iter()
+        .zip(&m["account_id"])
+        .filter(|(s, _)| s.as_deref() == Some("interested_prospects"))
+        .map(|(_, a)| a.clone().unwrap())
+        .collect();
+    assert!(!members.is_empty());
+    let o = export(&["--segment", "interested_prospects", "--out", "a.csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(summary["rows"], members.len());
+    let a = read_columns(&dir.path().join("a.csv"));
+    let exported: HashSet<String> = a["account_id"].iter().map(|x| x.clone().unwrap()).collect();
+    assert_eq!(exported, members);
+    assert_eq!(a["account_id"].len(), members.len());
+    assert!(a.contains_key("segment") && a.contains_key("name"));
+
+    // A cluster: its accounts in segments/accounts.csv.
+    let labels = read_columns(&run_dir.join("segments/accounts.csv"));
+    let in_one = labels["segment"]
+        .iter()
+        .filter(|l| l.as_deref() == Some("1"))
+        .count();
+    let o = export(&["--segment", "cluster 1", "--as", "json", "--out", "c1.json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let rows: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("c1.json")).unwrap()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), in_one);
+
+    // Contacts: only those who opted in; the others counted.
+    let entity: HashMap<String, String> = {
+        let e = read_columns(&run_dir.join("entities/accounts.csv"));
+        e["id"]
+            .iter()
+            .zip(&e["entity_id"])
+            .map(|(a, b)| (a.clone().unwrap(), b.clone().unwrap()))
+            .collect()
+    };
+    let contact_entity: HashMap<String, String> = {
+        let e = read_columns(&run_dir.join("entities/contacts.csv"));
+        e["id"]
+            .iter()
+            .zip(&e["entity_id"])
+            .map(|(a, b)| (a.clone().unwrap(), b.clone().unwrap()))
+            .collect()
+    };
+    let contacts = read_columns(&run_dir.join("tables/contacts.parquet"));
+    // Per contact entity, its first row decides (duplicates are exported once).
+    let mut seen = HashSet::new();
+    let mut consenting = HashSet::new();
+    let mut refusing = HashSet::new();
+    for ((id, account), opt_in) in contacts["contact_id"]
+        .iter()
+        .zip(&contacts["account_id"])
+        .zip(&contacts["email_opt_in"])
+    {
+        let id = id.clone().unwrap();
+        let account = account.clone().unwrap_or_default();
+        let account = entity.get(&account).cloned().unwrap_or(account);
+        let person = contact_entity.get(&id).cloned().unwrap_or(id.clone());
+        if members.contains(&account) && seen.insert(person) {
+            if opt_in.as_deref() == Some("true") {
+                consenting.insert(id);
+            } else {
+                refusing.insert(id);
+            }
+        }
+    }
+    assert!(
+        !refusing.is_empty(),
+        "the demo has contacts without consent"
+    );
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--of",
+        "contacts",
+        "--out",
+        "c.csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let c = read_columns(&dir.path().join("c.csv"));
+    let written: HashSet<String> = c["contact_id"].iter().map(|x| x.clone().unwrap()).collect();
+    assert_eq!(written, consenting);
+    assert!(written.is_disjoint(&refusing));
+    assert_eq!(summary["rows"], c["contact_id"].len());
+    let excluded = summary["excluded_without_consent"].as_u64().unwrap() as usize;
+    assert_eq!(excluded, refusing.len());
+
+    // HubSpot layout: its header, the same contacts.
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--as",
+        "hubspot",
+        "--out",
+        "h.csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let h = std::fs::read_to_string(dir.path().join("h.csv")).unwrap();
+    assert_eq!(
+        h.lines().next().unwrap(),
+        "Email,First Name,Last Name,Phone Number,Job Title,Company Name"
+    );
+    let s: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(s["rows"], summary["rows"]);
+    assert_eq!(s["excluded_without_consent"], excluded);
+
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--as",
+        "salesforce",
+        "--out",
+        "sf.csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let sf = std::fs::read_to_string(dir.path().join("sf.csv")).unwrap();
+    assert_eq!(
+        sf.lines().next().unwrap(),
+        "Email,FirstName,LastName,Phone,Title,Company"
+    );
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--as",
+        "parquet",
+        "--out",
+        "a.parquet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = read_columns(&dir.path().join("a.parquet"));
+    assert_eq!(p["account_id"], a["account_id"]);
+
+    // Errors: an unknown segment lists the segments, an unknown column the columns, an
+    // unwritable path is named.
+    let o = export(&["--segment", "nope", "--out", "n.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("no segment \"nope\"")
+            && e.contains("available segments: ")
+            && e.contains("interested_prospects")
+            && e.contains("cluster 1"),
+        "{e}"
+    );
+    let o = export(&[
+        "--segment",
+        "1",
+        "--columns",
+        "account_id,bogus",
+        "--out",
+        "n.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("no column \"bogus\"") && e.contains("recency_days"),
+        "{e}"
+    );
+    assert!(!dir.path().join("n.csv").exists());
+    let o = export(&[
+        "--segment",
+        "interested_prospects",
+        "--out",
+        "/nonexistent-dir/x.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("cannot write the export to /nonexistent-dir/x.csv"),
+        "{e}"
+    );
 }

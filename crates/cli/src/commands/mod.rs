@@ -4,6 +4,7 @@ pub mod cluster;
 pub mod dedup;
 pub mod demo;
 mod demo_segments;
+pub mod export;
 pub mod features;
 pub mod generate;
 pub mod ingest;
