@@ -442,6 +442,59 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         );
         assert!(f1 >= 0.98, "{table}: F1 {f1}");
     }
+    // The run's conversion score ([[scores]] of the demo project): trained on the prospects
+    // as of as_of, labelled by the planted orders of the 90 days after it.
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run_dir.join("scores/conversion/metrics.json")).unwrap(),
+    )
+    .unwrap();
+    let auc = m["test"]["auc"].as_f64().unwrap();
+    assert!(auc >= 0.75, "run's conversion test AUC {auc}");
+    for file in [
+        "model.json",
+        "training.parquet",
+        "roc.csv",
+        "importance.csv",
+    ] {
+        assert!(
+            run_dir.join("scores/conversion").join(file).exists(),
+            "{file}"
+        );
+    }
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("run.json")).unwrap()).unwrap();
+    let stage = record["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "scores")
+        .unwrap();
+    assert_eq!(stage["details"][0]["name"], "conversion", "{stage}");
+    assert_eq!(stage["details"][0]["test_auc"], m["test"]["auc"]);
+    let scores = std::fs::read_to_string(run_dir.join("scores/conversion/scores.csv")).unwrap();
+    assert!(scores.starts_with("account_id,score,predicted,top_reasons\n"));
+    let score_of: std::collections::HashMap<&str, f64> = scores
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut f = l.split(',');
+            (f.next().unwrap(), f.next().unwrap().parse().unwrap())
+        })
+        .collect();
+    assert!(score_of.len() > 100, "{} prospects scored", score_of.len());
+    // hot_prospects = conversion_score > 0.5: the profile column, read by a rule segment.
+    let members = std::fs::read_to_string(run_dir.join("rules/memberships.csv")).unwrap();
+    let hot: Vec<&str> = members
+        .lines()
+        .filter_map(|l| l.strip_prefix("hot_prospects,"))
+        .collect();
+    assert!(!hot.is_empty());
+    for id in &hot {
+        assert!(score_of[id] > 0.5, "{id}: {}", score_of[id]);
+    }
+    let above = score_of.values().filter(|&&s| s > 0.5).count();
+    assert_eq!(hot.len(), above);
+
     // The features as of as_of predict the planted conversions of the 90 days after it, and
     // the planted drivers (demo requests, webinars, recent engagement, intent) lead.
     let features = run_dir.join("features/accounts.parquet");

@@ -60,6 +60,10 @@ pub struct ScoreSummary {
     pub seconds: f64,
 }
 
+/// The fewest training rows of each class that a score is trained on: enough for the
+/// stratified split to keep both classes in its test rows and in each of the 5 folds.
+const MIN_CLASS_ROWS: usize = 10;
+
 /// The input settings of a table the run wrote.
 fn input() -> InputArgs {
     InputArgs {
@@ -91,7 +95,7 @@ pub fn scores_stage(
         let members = population(&batch, score)?;
         let (summary, by_account) =
             one_score(run, score, inputs, custom, as_of, &members, &current, out)?;
-        summaries.push(summary);
+        summaries.extend(summary);
         scores.push((score.name.clone(), by_account));
     }
     run.add_stage(
@@ -113,7 +117,7 @@ fn one_score(
     members: &[usize],
     current: &TextTable,
     out: &Output,
-) -> Result<(ScoreSummary, HashMap<String, f64>), CliError> {
+) -> Result<(Option<ScoreSummary>, HashMap<String, f64>), CliError> {
     let started = std::time::Instant::now();
     let name = &score.name;
     let folder = format!("scores/{name}");
@@ -152,6 +156,16 @@ fn one_score(
     let training = format!("{folder}/training.parquet");
     write_profile(&run.path(&training), &set.batch)?;
     run.add_output(&format!("{name}_training"), &training, Some(rows as u64))?;
+
+    let rarer = positives.min(rows - positives);
+    if rarer < MIN_CLASS_ROWS {
+        out.warn(format!(
+            "score \"{name}\": only {rarer} training rows of the rarer class ({positives} positive \
+             of {rows}); at least {MIN_CLASS_ROWS} of each are needed to train and test a model, \
+             so {name}_score is left empty (add snapshots, widen the population or the horizon)"
+        ));
+        return Ok((None, HashMap::new()));
+    }
 
     let by_time = score.snapshots > 1;
     let mut exclude = vec!["account_id".to_string()];
@@ -197,8 +211,8 @@ fn one_score(
         },
     };
     let metrics = train(&args, out).map_err(|e| match e {
-        CliError::Usage(m) => CliError::Usage(format!("score \"{name}\": {m}")),
-        other => other,
+        CliError::Io { .. } => e,
+        other => CliError::Usage(format!("score \"{name}\": {other}")),
     })?;
     for file in [
         "model.json",
@@ -267,7 +281,7 @@ fn one_score(
         folder: run.final_path(&folder),
         seconds: started.elapsed().as_secs_f64(),
     };
-    Ok((summary, by_account))
+    Ok((Some(summary), by_account))
 }
 
 /// Prints what the scores stage did.
