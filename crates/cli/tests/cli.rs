@@ -112,7 +112,8 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     assert_eq!(
         stages,
         [
-            "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "profile"
+            "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "scores",
+            "tags", "rules", "profile"
         ]
     );
     // The checks find the outliers planted in the columns they look at, and little else.
