@@ -285,8 +285,10 @@ fn check_profiles(run_dir: &Path, json: &serde_json::Value, k: usize) {
         &std::fs::read_to_string(run_dir.join("profiles/segments.json")).unwrap(),
     )
     .unwrap();
-    let profiles = file["segments"].as_array().unwrap();
-    assert_eq!(profiles.len(), k);
+    // The clusters first, then the rule segments.
+    let all = file["segments"].as_array().unwrap();
+    let profiles = &all[..k];
+    assert!(all[k..].iter().all(|p| p["kind"] == "rule"));
     let mut names = std::collections::HashSet::new();
     for p in profiles {
         assert_eq!(p["kind"], "cluster");
@@ -300,7 +302,7 @@ fn check_profiles(run_dir: &Path, json: &serde_json::Value, k: usize) {
     }
     // The run's summary carries the same figures.
     let briefs = json["run"]["profiles"]["segments"].as_array().unwrap();
-    assert_eq!(briefs.len(), k);
+    assert_eq!(briefs.len(), all.len());
     assert!(briefs.iter().all(|b| b["fidelity"]["f1"].is_number()));
     // Long format: a header and rows for every segment.
     let table = std::fs::read_to_string(run_dir.join("profiles/features.csv")).unwrap();
