@@ -1872,3 +1872,28 @@ inputs changed:
     let o = cible(&["runs", "list"], dir.path());
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn a_score_with_one_class_is_an_error_naming_it_and_its_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cible(
+        &["demo", "--accounts", "50", "--out", "d", "-q"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project = dir.path().join("d/cible.toml");
+    let text = std::fs::read_to_string(&project).unwrap();
+    let target = "SELECT DISTINCT account_id FROM orders";
+    assert!(text.contains(target));
+    std::fs::write(
+        &project,
+        text.replace(target, "SELECT account_id FROM orders WHERE false"),
+    )
+    .unwrap();
+    let o = cible(&["run", "--project", "d", "-q"], dir.path());
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("score \"conversion\""), "{e}");
+    assert!(e.contains("false for all"), "{e}");
+    assert!(e.contains("0 positive"), "{e}");
+}
