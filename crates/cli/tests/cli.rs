@@ -112,7 +112,8 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     assert_eq!(
         stages,
         [
-            "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "profile"
+            "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "scores",
+            "tags", "rules", "profile"
         ]
     );
     // The checks find the outliers planted in the columns they look at, and little else.
@@ -284,8 +285,10 @@ fn check_profiles(run_dir: &Path, json: &serde_json::Value, k: usize) {
         &std::fs::read_to_string(run_dir.join("profiles/segments.json")).unwrap(),
     )
     .unwrap();
-    let profiles = file["segments"].as_array().unwrap();
-    assert_eq!(profiles.len(), k);
+    // The clusters first, then the rule segments.
+    let all = file["segments"].as_array().unwrap();
+    let profiles = &all[..k];
+    assert!(all[k..].iter().all(|p| p["kind"] == "rule"));
     let mut names = std::collections::HashSet::new();
     for p in profiles {
         assert_eq!(p["kind"], "cluster");
@@ -299,7 +302,7 @@ fn check_profiles(run_dir: &Path, json: &serde_json::Value, k: usize) {
     }
     // The run's summary carries the same figures.
     let briefs = json["run"]["profiles"]["segments"].as_array().unwrap();
-    assert_eq!(briefs.len(), k);
+    assert_eq!(briefs.len(), all.len());
     assert!(briefs.iter().all(|b| b["fidelity"]["f1"].is_number()));
     // Long format: a header and rows for every segment.
     let table = std::fs::read_to_string(run_dir.join("profiles/features.csv")).unwrap();
@@ -442,6 +445,59 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         );
         assert!(f1 >= 0.98, "{table}: F1 {f1}");
     }
+    // The run's conversion score ([[scores]] of the demo project): trained on the prospects
+    // as of as_of, labelled by the planted orders of the 90 days after it.
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(run_dir.join("scores/conversion/metrics.json")).unwrap(),
+    )
+    .unwrap();
+    let auc = m["test"]["auc"].as_f64().unwrap();
+    assert!(auc >= 0.75, "run's conversion test AUC {auc}");
+    for file in [
+        "model.json",
+        "training.parquet",
+        "roc.csv",
+        "importance.csv",
+    ] {
+        assert!(
+            run_dir.join("scores/conversion").join(file).exists(),
+            "{file}"
+        );
+    }
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run_dir.join("run.json")).unwrap()).unwrap();
+    let stage = record["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "scores")
+        .unwrap();
+    assert_eq!(stage["details"][0]["name"], "conversion", "{stage}");
+    assert_eq!(stage["details"][0]["test_auc"], m["test"]["auc"]);
+    let scores = std::fs::read_to_string(run_dir.join("scores/conversion/scores.csv")).unwrap();
+    assert!(scores.starts_with("account_id,score,predicted,top_reasons\n"));
+    let score_of: std::collections::HashMap<&str, f64> = scores
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let mut f = l.split(',');
+            (f.next().unwrap(), f.next().unwrap().parse().unwrap())
+        })
+        .collect();
+    assert!(score_of.len() > 100, "{} prospects scored", score_of.len());
+    // hot_prospects = conversion_score > 0.5: the profile column, read by a rule segment.
+    let members = std::fs::read_to_string(run_dir.join("rules/memberships.csv")).unwrap();
+    let hot: Vec<&str> = members
+        .lines()
+        .filter_map(|l| l.strip_prefix("hot_prospects,"))
+        .collect();
+    assert!(!hot.is_empty());
+    for id in &hot {
+        assert!(score_of[id] > 0.5, "{id}: {}", score_of[id]);
+    }
+    let above = score_of.values().filter(|&&s| s > 0.5).count();
+    assert_eq!(hot.len(), above);
+
     // The features as of as_of predict the planted conversions of the 90 days after it, and
     // the planted drivers (demo requests, webinars, recent engagement, intent) lead.
     let features = run_dir.join("features/accounts.parquet");
@@ -2218,4 +2274,29 @@ fn export_writes_segment_members_and_only_consenting_contacts() {
         e.contains("cannot write the export to /nonexistent-dir/x.csv"),
         "{e}"
     );
+}
+
+#[test]
+fn a_score_with_one_class_is_an_error_naming_it_and_its_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cible(
+        &["demo", "--accounts", "50", "--out", "d", "-q"],
+        dir.path(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let project = dir.path().join("d/cible.toml");
+    let text = std::fs::read_to_string(&project).unwrap();
+    let target = "SELECT DISTINCT account_id FROM orders";
+    assert!(text.contains(target));
+    std::fs::write(
+        &project,
+        text.replace(target, "SELECT account_id FROM orders WHERE false"),
+    )
+    .unwrap();
+    let o = cible(&["run", "--project", "d", "-q"], dir.path());
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("score \"conversion\""), "{e}");
+    assert!(e.contains("false for all"), "{e}");
+    assert!(e.contains("0 positive"), "{e}");
 }

@@ -11,6 +11,7 @@ use cible_core::clean::{
 };
 use cible_core::project::{CleanSection, PROJECT_FILE, Project, ProjectFile, ProjectSection};
 use cible_core::rules::{SegmentConfig, TagConfig, TagTarget};
+use cible_core::scores::ScoreConfig;
 use cible_dedup::{PairScores, pair_scores};
 use cible_generator::{GenerateParams, OutputFormat, demo_sources};
 use cible_store::write_atomic;
@@ -175,7 +176,7 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
         segmentation: Default::default(),
         segments: demo_segments(),
         tags: demo_tags(),
-        scores: Vec::new(),
+        scores: demo_scores(params.as_of),
     };
     let body = toml::to_string_pretty(&file)
         .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;
@@ -223,6 +224,31 @@ fn demo_tags() -> Vec<TagConfig> {
     ]
 }
 
+/// The demo's score: which prospects order in the 90 days after a snapshot. The generated
+/// world runs 90 days past as_of and its planted conversions are orders dated then, so the
+/// training snapshot is as_of itself: its features stop at as_of and its labels come from
+/// the planted window after it (a real project trains on a past snapshot, by default as_of
+/// minus the horizon, and scores today's prospects).
+fn demo_scores(as_of: NaiveDate) -> Vec<ScoreConfig> {
+    vec![ScoreConfig {
+        name: "conversion".into(),
+        target: "SELECT DISTINCT account_id FROM orders".into(),
+        horizon: "90 days"
+            .parse()
+            .unwrap_or_else(|e| unreachable!("the demo's periods parse: {e}")),
+        population: Some("lifecycle_stage = 'prospect'".into()),
+        train_as_of: Some(as_of.to_string()),
+        snapshots: 1,
+        every: None,
+        model: "logistic".into(),
+        exclude: Vec::new(),
+        missing: "median".into(),
+        threshold: "youden".into(),
+        class_weight: "balanced".into(),
+        seed: 42,
+    }]
+}
+
 /// The demo's rule segments: finance deciders in Île-de-France, prospects showing interest
 /// (and the large ones among them), and valuable customers going quiet.
 fn demo_segments() -> Vec<SegmentConfig> {
@@ -250,6 +276,12 @@ fn demo_segments() -> Vec<SegmentConfig> {
             "employees >= 250",
             Some("interested_prospects"),
             "The large companies among them: for the sales team",
+        ),
+        segment(
+            "hot_prospects",
+            "conversion_score > 0.5",
+            None,
+            "Prospects the conversion score gives better-than-even odds of ordering within 90 days",
         ),
         segment(
             "valuable_customers_cooling",

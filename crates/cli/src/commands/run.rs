@@ -10,7 +10,7 @@ use crate::error::CliError;
 use crate::output::{Output, count, shown};
 use crate::pipeline::{
     RunOutcome, print_checks, print_dedup, print_features, print_imputation, print_ingest,
-    print_profiles, print_quality, print_rules, print_segments, run_project,
+    print_profiles, print_quality, print_rules, print_scores, print_segments, run_project,
 };
 
 /// Run the project: every stage, from the sources in cible.toml to the workspace.
@@ -73,6 +73,7 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
     if let Some(s) = &outcome.segments {
         print_segments(out, &s.summary, s.seconds);
     }
+    print_scores(out, &outcome.scores);
     if let Some(r) = &outcome.activation {
         print_rules(out, r);
     }

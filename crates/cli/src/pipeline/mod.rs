@@ -16,6 +16,7 @@ mod ingest;
 mod profile;
 mod quality;
 mod rules;
+mod scores;
 mod segment;
 
 use std::path::PathBuf;
@@ -37,6 +38,7 @@ pub use ingest::{load_with_progress, print_ingest};
 pub use profile::{ProfileStage, print_profiles};
 pub use quality::{QualityReport, print_quality};
 pub use rules::{RulesOutcome, print_rules};
+pub use scores::{ScoreSummary, print_scores};
 pub use segment::{SegmentSummary, print_segments};
 
 use crate::error::CliError;
@@ -69,6 +71,8 @@ pub struct RunOutcome {
     pub features: Option<FeatureStage>,
     /// The segmentation stage, when there are features and `[segmentation]` is enabled.
     pub segments: Option<SegmentStage>,
+    /// One summary per `[[scores]]`, trained and applied when there are features.
+    pub scores: Vec<ScoreSummary>,
     /// Tags, the account profile and rule segments, when there are features.
     pub activation: Option<RulesOutcome>,
     /// The profiles of the clustered and rule segments.
@@ -298,6 +302,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     let mut segments = None;
     let mut activation = None;
     let mut profiles = None;
+    let mut score_summaries = Vec::new();
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
@@ -327,13 +332,23 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                 seconds,
             });
         }
+        let (summaries, account_scores) = scores::scores_stage(
+            &mut run,
+            &project.file,
+            &inputs,
+            &custom,
+            project.as_of,
+            &table,
+            out,
+        )?;
+        score_summaries = summaries;
         let rules = rules::rules_stage(
             &mut run,
             &project.file,
             &inputs,
             project.as_of,
             &table,
-            &[],
+            &account_scores,
             out,
         )?;
         let mut profiled = if segments.is_some() {
@@ -387,6 +402,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         quality_report,
         features,
         segments,
+        scores: score_summaries,
         activation,
         profiles,
     })

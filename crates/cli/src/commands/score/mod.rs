@@ -6,6 +6,10 @@ mod predict;
 mod schema;
 mod train;
 
+pub(crate) use predict::score_table;
+pub(crate) use schema::Missing;
+pub(crate) use train::{ClassWeightArg, ModelChoice, TrainArgs, csv_field, train};
+
 use std::path::{Path, PathBuf};
 
 use cible_ml::Preprocessor;
@@ -44,7 +48,7 @@ const FORMAT_VERSION: u32 = 1;
 
 /// `model.json`: everything needed to score a table as training did.
 #[derive(Debug, Serialize, Deserialize)]
-struct ModelFile {
+pub(crate) struct ModelFile {
     /// Always `cible-score-model`.
     format: String,
     /// The layout's version.
@@ -68,12 +72,12 @@ struct ModelFile {
     /// The fitted model.
     model: Model,
     /// Rows scored at least this are predicted positive.
-    threshold: ChosenThreshold,
+    pub(crate) threshold: ChosenThreshold,
 }
 
 impl ModelFile {
     /// Reads `model.json` in `path` (a folder) or `path` itself.
-    fn read(path: &Path) -> Result<ModelFile, CliError> {
+    pub(crate) fn read(path: &Path) -> Result<ModelFile, CliError> {
         let file = if path.is_dir() {
             path.join("model.json")
         } else {

@@ -67,15 +67,11 @@ pub fn run(args: &PredictArgs, quiet: bool, json: bool) -> Result<(), CliError> 
     let started = Instant::now();
     let model = ModelFile::read(&args.model)?;
     let table = args.input.read(&args.file)?;
-    let rows: Vec<usize> = (0..table.len()).collect();
-    let (frame, filled_values) = model.schema.frame(&args.file, &table, &rows)?;
-    let x = model.preprocessor.transform(&frame)?;
-    let scores = model.model.predict_proba(&x)?;
-    let explainer = Explainer::new(&model, &table);
-    let reasons: Vec<String> = (0..table.len())
-        .into_par_iter()
-        .map(|r| explainer.top_reasons(x.row(r), r, args.reasons))
-        .collect::<Result<_, _>>()?;
+    let Scored {
+        scores,
+        reasons,
+        filled_values,
+    } = score_table(&model, &args.file, &table, args.reasons)?;
     let threshold = model.threshold.threshold;
     let text = scored_csv(&table, &scores, threshold, &reasons);
     write_atomic(&args.out, text.as_bytes())?;
@@ -93,6 +89,41 @@ pub fn run(args: &PredictArgs, quiet: bool, json: bool) -> Result<(), CliError> 
     print_summary(&out, &summary);
     out.json(&summary);
     Ok(())
+}
+
+/// Every row's score and top reasons.
+#[derive(Default)]
+pub(crate) struct Scored {
+    /// The probability that the target is true, per row.
+    pub(crate) scores: Vec<f64>,
+    /// The row's top reasons, `column=value (effect); ...`.
+    pub(crate) reasons: Vec<String>,
+    /// Missing numbers filled as in training.
+    pub(crate) filled_values: usize,
+}
+
+/// Scores every row of `table` (read from `path`, named in errors) with `model`, with the
+/// `reasons` columns that weigh most on each row.
+pub(crate) fn score_table(
+    model: &ModelFile,
+    path: &std::path::Path,
+    table: &TextTable,
+    reasons: usize,
+) -> Result<Scored, CliError> {
+    let rows: Vec<usize> = (0..table.len()).collect();
+    let (frame, filled_values) = model.schema.frame(path, table, &rows)?;
+    let x = model.preprocessor.transform(&frame)?;
+    let scores = model.model.predict_proba(&x)?;
+    let explainer = Explainer::new(model, table);
+    let reasons: Vec<String> = (0..table.len())
+        .into_par_iter()
+        .map(|r| explainer.top_reasons(x.row(r), r, reasons))
+        .collect::<Result<_, _>>()?;
+    Ok(Scored {
+        scores,
+        reasons,
+        filled_values,
+    })
 }
 
 /// Turns a row's contributions into its top reasons.

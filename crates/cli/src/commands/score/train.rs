@@ -96,59 +96,59 @@ pub enum ClassWeightArg {
   cible score predict models/conversion new_accounts.csv --out scored.csv")]
 pub struct TrainArgs {
     /// The training table: CSV, Parquet or NDJSON.
-    file: PathBuf,
+    pub(crate) file: PathBuf,
     /// The yes/no column to predict (true/false, 1/0, yes/no, oui/non).
     #[arg(long)]
-    target: String,
+    pub(crate) target: String,
     /// Model family: logistic, tree, forest, gbm, or auto to try every family.
     #[arg(long, default_value = "auto")]
-    model: ModelChoice,
+    pub(crate) model: ModelChoice,
     /// A date (or number) column: split and cross-validate in time order.
     #[arg(long)]
-    time_column: Option<String>,
+    pub(crate) time_column: Option<String>,
     /// Feature columns, comma-separated [default: every other column with a value].
     #[arg(long, value_delimiter = ',')]
-    columns: Vec<String>,
+    pub(crate) columns: Vec<String>,
     /// Columns to leave out of the features, comma-separated (identifiers, leaky columns).
     #[arg(long, value_delimiter = ',')]
-    exclude: Vec<String>,
+    pub(crate) exclude: Vec<String>,
     /// A missing number in a feature: error, mean or median (of the training rows).
     #[arg(long, value_enum, default_value = "error")]
-    missing: Missing,
+    pub(crate) missing: Missing,
     /// Class weights: none, or balanced for rare targets.
     #[arg(long, value_enum, default_value = "none")]
-    class_weight: ClassWeightArg,
+    pub(crate) class_weight: ClassWeightArg,
     /// How to choose the decision threshold on the validation rows: youden, precision:P,
     /// recall:R, cost:FP:FN (the cost of a false positive and of a missed positive) or
     /// fixed:T.
     #[arg(long, default_value = "youden")]
-    threshold: ThresholdRule,
+    pub(crate) threshold: ThresholdRule,
     /// Cross-validation folds on the training rows.
     #[arg(long, default_value_t = 5)]
-    folds: usize,
+    pub(crate) folds: usize,
     /// Share of the rows for validation.
     #[arg(long, default_value_t = 0.15)]
-    validation: f64,
+    pub(crate) validation: f64,
     /// Share of the rows for the final test.
     #[arg(long, default_value_t = 0.15)]
-    test: f64,
+    pub(crate) test: f64,
     /// A separate table holding the target (outcomes from the CRM, say), joined on --key;
     /// rows of FILE without a label are left out and counted.
     #[arg(long, requires = "key")]
-    labels: Option<PathBuf>,
+    pub(crate) labels: Option<PathBuf>,
     /// The column FILE and --labels share, one label per key.
     #[arg(long, requires = "labels")]
-    key: Option<String>,
+    pub(crate) key: Option<String>,
     /// Random seed (split, folds, models).
     #[arg(long, default_value_t = 42)]
-    seed: u64,
+    pub(crate) seed: u64,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub(crate) out: PathBuf,
     #[command(flatten)]
-    input: InputArgs,
+    pub(crate) input: InputArgs,
     #[command(flatten)]
-    format: FormatArg,
+    pub(crate) format: FormatArg,
 }
 
 /// Rows and positives of one set, with its time range when split by time.
@@ -181,9 +181,9 @@ struct CandidateSummary {
 
 /// The figures of one set of rows.
 #[derive(Debug, Serialize)]
-struct SetMetrics {
-    auc: f64,
-    average_precision: f64,
+pub(crate) struct SetMetrics {
+    pub(crate) auc: f64,
+    pub(crate) average_precision: f64,
     log_loss: f64,
     brier: f64,
     /// At the chosen threshold.
@@ -232,12 +232,13 @@ struct Coefficient {
     odds_ratio: f64,
 }
 
+/// What `cible score train` measured.
 #[derive(Debug, Serialize)]
-struct Metrics {
+pub(crate) struct Metrics {
     file: PathBuf,
     target: String,
-    rows: usize,
-    positives: usize,
+    pub(crate) rows: usize,
+    pub(crate) positives: usize,
     /// Rows of the table left out for want of a label in --labels.
     unlabelled_rows: usize,
     features: Vec<String>,
@@ -247,12 +248,12 @@ struct Metrics {
     split: SplitSummary,
     folds: usize,
     candidates: Vec<CandidateSummary>,
-    model: ModelKind,
+    pub(crate) model: ModelKind,
     model_id: String,
-    threshold: ChosenThreshold,
+    pub(crate) threshold: ChosenThreshold,
     train: SetMetrics,
     validation: Option<SetMetrics>,
-    test: SetMetrics,
+    pub(crate) test: SetMetrics,
     gains: Vec<GainsBand>,
     calibration: Vec<CalibrationBin>,
     importance: Vec<ColumnImportance>,
@@ -377,6 +378,15 @@ fn preprocessor_params(schema: &Schema) -> cible_ml::PreprocessorParams {
 /// Runs `cible score train`.
 pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     let out = args.format.output(quiet, json);
+    let metrics = train(args, &out)?;
+    print_summary(&out, &metrics, args);
+    out.json(&metrics);
+    Ok(())
+}
+
+/// Trains as `cible score train` does and writes every file into `args.out`, printing
+/// nothing but a spinner.
+pub(crate) fn train(args: &TrainArgs, out: &Output) -> Result<Metrics, CliError> {
     let started = Instant::now();
     let path = &args.file;
     let mut table = args.input.read(path)?;
@@ -589,9 +599,7 @@ pub fn run(args: &TrainArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         seconds: started.elapsed().as_secs_f64(),
     };
     write_outputs(args, &file, &metrics, &y_test, &p_test)?;
-    print_summary(&out, &metrics, args);
-    out.json(&metrics);
-    Ok(())
+    Ok(metrics)
 }
 
 /// Writes every file into OUT at once (staged, then moved).
@@ -664,7 +672,7 @@ fn pretty<T: Serialize>(value: &T) -> String {
 }
 
 /// A CSV field, quoted when it holds a comma, a quote or a line break.
-pub(super) fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
