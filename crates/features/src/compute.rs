@@ -65,7 +65,7 @@ pub struct FeatureSummary {
 
 /// Writes `batches` as Parquet to `path`, atomically: into a sibling file renamed over `path`
 /// once complete, so a crash never leaves half a table.
-pub(crate) fn write_batches(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<()> {
+pub fn write_batches(path: &Path, schema: SchemaRef, batches: &[RecordBatch]) -> Result<()> {
     let partial = path.with_extension("parquet.partial");
     let error = |e: parquet::errors::ParquetError| FeatureError::io(path, std::io::Error::other(e));
     let file = File::create(&partial).map_err(|e| FeatureError::io(&partial, e))?;

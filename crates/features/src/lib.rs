@@ -39,7 +39,8 @@ mod sql;
 pub use catalog::{Feature, Group, Kind, Persona, builtin};
 pub use checks::{CheckSummary, Finding, MIN_GROUP, OutlierOutcome, RuleOutcome, check_table};
 pub use compute::{
-    ColumnValues, FeatureSummary, FeatureTable, Inputs, Session, compute, full_catalog, sql_context,
+    ColumnValues, FeatureSummary, FeatureTable, Inputs, Session, compute, full_catalog,
+    sql_context, write_batches,
 };
 pub use custom::CustomFeatures;
 pub use error::{FeatureError, Result};

@@ -4,7 +4,6 @@
 //! the run so that anyone can check a segment against it.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -13,7 +12,6 @@ use datafusion::arrow::array::{
 };
 use datafusion::arrow::compute::concat_batches;
 use datafusion::arrow::datatypes::{Field, Schema, SchemaRef};
-use parquet::arrow::ArrowWriter;
 
 use crate::error::{Result, SegmentError};
 use crate::tags::Tags;
@@ -109,16 +107,11 @@ pub fn build_profile(parts: ProfileParts<'_>) -> Result<RecordBatch> {
     })
 }
 
-/// Writes `profile` as Parquet to `path`.
-pub fn write_profile(path: &Path, profile: &RecordBatch) -> Result<()> {
-    let error = |message: String| SegmentError::Write {
-        path: path.to_path_buf(),
-        message,
-    };
-    let file = File::create(path).map_err(|e| error(e.to_string()))?;
-    let mut writer =
-        ArrowWriter::try_new(file, profile.schema(), None).map_err(|e| error(e.to_string()))?;
-    writer.write(profile).map_err(|e| error(e.to_string()))?;
-    writer.close().map_err(|e| error(e.to_string()))?;
-    Ok(())
+/// Writes `batch` (the profile, a training set) as Parquet to `path`, atomically.
+pub fn write_profile(path: &Path, batch: &RecordBatch) -> Result<()> {
+    Ok(cible_features::write_batches(
+        path,
+        batch.schema(),
+        std::slice::from_ref(batch),
+    )?)
 }
