@@ -80,6 +80,10 @@ pub struct SegmentationSection {
     /// k-means initialisations, the best kept. Default: 10.
     #[serde(default = "default_n_init")]
     pub n_init: usize,
+    /// Refits on random 80 % subsamples that measure each segment's stability (k-means only;
+    /// 0 skips it). Default: 20.
+    #[serde(default = "default_stability_runs")]
+    pub stability_runs: usize,
 }
 
 impl Default for SegmentationSection {
@@ -96,6 +100,7 @@ impl Default for SegmentationSection {
             pca_variance: None,
             seed: default_seed(),
             n_init: default_n_init(),
+            stability_runs: default_stability_runs(),
         }
     }
 }
@@ -269,6 +274,10 @@ fn default_seed() -> u64 {
 
 fn default_n_init() -> usize {
     10
+}
+
+fn default_stability_runs() -> usize {
+    20
 }
 
 #[cfg(test)]

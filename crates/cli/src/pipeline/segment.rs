@@ -5,7 +5,9 @@
 //! Writes `segments/accounts.csv` (`account_id,segment`, every account of the features table
 //! once), `segments/model.json` (everything needed to place a new account: fill values,
 //! preprocessing, PCA, centroids) and `segments/metrics.json` (quality figures and, for
-//! `k = "auto"`, the table over k with the reasons for the choice).
+//! `k = "auto"`, the table over k with the reasons for the choice, and the stability of each
+//! segment under refits on subsamples) and `segments/map.csv` (every account on the first two
+//! principal components of the clustered space, for the report's map).
 
 use std::collections::BTreeMap;
 
@@ -17,7 +19,7 @@ use cible_ml::metrics::{
 use cible_ml::{
     ColumnSpec, Dendrogram, Frame, KMeans, KSelection, Linkage, Matrix, MiniBatchKMeans,
     NComponents, NumericParams, NumericTransform, OneHotEncoder, Pca, PcaModel, Preprocessor,
-    Scaling, SelectKParams,
+    Scaling, SelectKParams, StabilityParams,
 };
 use cible_store::StagedRun;
 use serde::Serialize;
@@ -31,6 +33,10 @@ pub const SEGMENTS_TABLE: &str = "segments/accounts.csv";
 pub const SEGMENTS_MODEL: &str = "segments/model.json";
 /// Quality figures and the choice of k.
 pub const SEGMENTS_METRICS: &str = "segments/metrics.json";
+/// Every account on the first two principal components of the clustered space.
+pub const SEGMENTS_MAP: &str = "segments/map.csv";
+/// Share of the accounts in each stability refit.
+const STABILITY_FRACTION: f64 = 0.8;
 
 /// Rows above which the silhouette is estimated on a seeded sample of this many.
 const SILHOUETTE_SAMPLE: usize = 10_000;
@@ -91,6 +97,39 @@ pub struct SegmentSummary {
     /// The sweep over k, with what each criterion prefers and why k was chosen.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub k_selection: Option<KSelection>,
+    /// Share of the clustered space's variance along the map's two axes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub map_variance: Option<(f64, f64)>,
+    /// How each segment holds up when the segmentation is refitted on subsamples.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stability: Option<StabilitySummary>,
+}
+
+/// Stability of the segments: `runs` k-means refits, each on a random share `fraction` of
+/// the accounts, compared with the segments found on all of them.
+#[derive(Debug, Clone, Serialize)]
+pub struct StabilitySummary {
+    /// Refits.
+    pub runs: usize,
+    /// Share of the accounts in each refit.
+    pub fraction: f64,
+    /// Mean adjusted Rand index between each refit's labels and the segments.
+    pub mean_ari: f64,
+    /// Per segment, in label order: the mean Jaccard index with its best match in each refit
+    /// (below 0.6 unreliable, above 0.75 stable) and the share of refits where it dissolved
+    /// (Jaccard below 0.5).
+    pub segments: Vec<SegmentStability>,
+}
+
+/// How one segment held up.
+#[derive(Debug, Clone, Serialize)]
+pub struct SegmentStability {
+    /// The segment's label.
+    pub segment: usize,
+    /// Mean Jaccard index over the refits.
+    pub mean_jaccard: f64,
+    /// Share of refits where it dissolved.
+    pub dissolved: f64,
 }
 
 /// What `segments/model.json` holds.
@@ -175,10 +214,20 @@ pub fn segment_stage(
             (labels, centroids, None)
         }
         _ => {
-            let model = kmeans.with_k(k).fit(&x)?;
+            let model = kmeans.clone().with_k(k).fit(&x)?;
             let centroids = model.centroids().clone();
             (model.labels().to_vec(), centroids, Some(model.inertia()))
         }
+    };
+    let stability = match settings.method.as_str() {
+        "kmeans" if settings.stability_runs > 0 => {
+            spinner.set_message(format!(
+                "stability of the {k} segments over {} refits",
+                settings.stability_runs
+            ));
+            Some(stability(&x, &kmeans.with_k(k), settings.stability_runs)?)
+        }
+        _ => None,
     };
     spinner.finish_and_clear();
     let mut sizes = vec![0usize; k];
@@ -209,8 +258,12 @@ pub fn segment_stage(
         inertia,
         k_selection,
         features: prepared,
+        map_variance: None,
+        stability,
     };
     run.create_dir("segments")?;
+    let mut summary = summary;
+    summary.map_variance = write_map(run, &x, &ids, &labels)?;
     let mut table = csv::Writer::from_writer(Vec::new());
     let in_memory = |e: csv::Error| unreachable!("writing CSV to memory: {e}");
     table
@@ -238,6 +291,71 @@ pub fn segment_stage(
     run.add_output("segments_model", SEGMENTS_MODEL, Some(k as u64))?;
     run.add_output("segments_metrics", SEGMENTS_METRICS, None)?;
     Ok(summary)
+}
+
+/// Refits the segmentation `runs` times on subsamples and sums up each segment's stability.
+fn stability(
+    x: &Matrix<f64>,
+    kmeans: &cible_ml::KMeansParams,
+    runs: usize,
+) -> Result<StabilitySummary, CliError> {
+    let measured = StabilityParams::new(kmeans.clone())
+        .runs(runs)
+        .resampling(cible_ml::Resampling::Subsample {
+            fraction: STABILITY_FRACTION,
+        })
+        .fit(x)?;
+    Ok(StabilitySummary {
+        runs,
+        fraction: STABILITY_FRACTION,
+        mean_ari: measured.mean_ari,
+        segments: measured
+            .per_cluster
+            .iter()
+            .map(|c| SegmentStability {
+                segment: c.label,
+                mean_jaccard: c.mean_jaccard,
+                dissolved: c.dissolved,
+            })
+            .collect(),
+    })
+}
+
+/// Writes [`SEGMENTS_MAP`]: every account's segment and its coordinates on the first two
+/// principal components of the clustered space; returns the share of variance of each.
+/// Nothing is written when the space has fewer than two columns.
+fn write_map(
+    run: &mut StagedRun,
+    x: &Matrix<f64>,
+    ids: &[Option<String>],
+    labels: &[usize],
+) -> Result<Option<(f64, f64)>, CliError> {
+    if x.cols() < 2 || x.rows() < 3 {
+        return Ok(None);
+    }
+    let (pca, coordinates) = Pca::params(NComponents::Count(2)).fit_transform(x)?;
+    let mut table = csv::Writer::from_writer(Vec::new());
+    let in_memory = |e: csv::Error| unreachable!("writing CSV to memory: {e}");
+    table
+        .write_record(["account_id", "segment", "pc1", "pc2"])
+        .unwrap_or_else(in_memory);
+    for (i, (id, label)) in ids.iter().zip(labels).enumerate() {
+        table
+            .write_record([
+                id.as_deref().unwrap_or(""),
+                &label.to_string(),
+                &format!("{:.6}", coordinates.get(i, 0)),
+                &format!("{:.6}", coordinates.get(i, 1)),
+            ])
+            .unwrap_or_else(in_memory);
+    }
+    let bytes = table
+        .into_inner()
+        .unwrap_or_else(|e| unreachable!("writing CSV to memory: {e}"));
+    write(run, SEGMENTS_MAP, &bytes)?;
+    run.add_output("segments_map", SEGMENTS_MAP, Some(ids.len() as u64))?;
+    let ratio = pca.explained_variance_ratio();
+    Ok(Some((ratio[0], ratio[1])))
 }
 
 /// The chosen features as a [`Frame`], empty numbers filled, and one column specification
@@ -456,6 +574,22 @@ pub fn print_segments(out: &Output, s: &SegmentSummary, seconds: f64) {
         f(s.calinski_harabasz),
         f(s.davies_bouldin)
     ));
+    if let Some(st) = &s.stability {
+        let weakest = st
+            .segments
+            .iter()
+            .min_by(|a, b| a.mean_jaccard.total_cmp(&b.mean_jaccard));
+        out.line(format!(
+            "  stability over {} refits on {:.0} % subsamples: mean ARI {:.3}{}",
+            st.runs,
+            st.fraction * 100.0,
+            st.mean_ari,
+            weakest.map_or(String::new(), |w| format!(
+                ", least stable segment {} (Jaccard {:.2})",
+                w.segment, w.mean_jaccard
+            ))
+        ));
+    }
 }
 
 #[cfg(test)]
