@@ -113,7 +113,7 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         stages,
         [
             "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "scores",
-            "tags", "rules", "profile"
+            "tags", "rules", "profile", "report"
         ]
     );
     // The checks find the outliers planted in the columns they look at, and little else.
@@ -275,6 +275,121 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
             "{table} differs between runs"
         );
     }
+
+    // The report: every chart has data, the first run says there is nothing to compare with,
+    // the second finds the same segments, and Chromium renders it.
+    let first = check_report(
+        &run_dir,
+        &[
+            "rejects",
+            "k-elbow",
+            "k-silhouette",
+            "k-calinski-harabasz",
+            "k-davies-bouldin",
+            "sizes",
+            "map",
+            "heatmap",
+            "value-engagement",
+            "rule-counts",
+            "stability",
+        ],
+    );
+    assert!(first.contains("first run"), "the first run's report");
+    let second = check_report(&run_dir2, &["sizes", "map", "stability"]);
+    assert!(
+        second.contains(&format!("Compared with run <code>{}</code>", latest.trim()))
+            && second.contains("Adjusted Rand index between the two segmentations: 1.000; 0 accounts changed segment."),
+        "the second run's report compares with the first"
+    );
+    screenshot_report(&run_dir2.join("report.html"), dir.path());
+}
+
+/// Checks `RUN_DIR/report.html`: one self-contained page without scripts or remote
+/// resources, holding each of `charts`, and no chart without data marks. Returns the page.
+fn check_report(run_dir: &Path, charts: &[&str]) -> String {
+    let html = std::fs::read_to_string(run_dir.join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    for forbidden in ["<script", "src=\"http", "href=\"http", "<link"] {
+        assert!(!html.contains(forbidden), "the report holds {forbidden}");
+    }
+    for chart in charts {
+        assert!(
+            html.contains(&format!(r#"data-chart="{chart}""#)),
+            "the report has no {chart} chart"
+        );
+    }
+    let mut figures = 0;
+    for part in html.split(r#"<figure class="chart""#).skip(1) {
+        figures += 1;
+        let id = part.split('"').nth(3).unwrap_or("?");
+        let marks: usize = part
+            .split("data-marks=\"")
+            .nth(1)
+            .and_then(|m| m.split('"').next())
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
+        assert!(marks > 0, "chart {id} has no data");
+        assert!(part.contains("<svg"), "chart {id} has no drawing");
+    }
+    assert!(figures >= charts.len());
+    html
+}
+
+/// Renders `report` in headless Chromium (installed by `.ci/run` from Debian's packages):
+/// the browser parses every chart, and its screenshot shows the charts' colours.
+fn screenshot_report(report: &Path, scratch: &Path) {
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .expect(
+            "Chromium is needed to check the report: `apt-get install chromium` (.ci/run does)",
+        );
+    let url = format!("file://{}", report.canonicalize().unwrap().display());
+    let headless = |extra: &[&str]| {
+        let profile = scratch.join("chromium-profile");
+        let mut args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--hide-scrollbars".into(),
+            format!("--user-data-dir={}", profile.display()),
+            "--window-size=1280,6000".into(),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.push(url.clone());
+        let o = Command::new(browser).args(&args).output().unwrap();
+        assert!(o.status.success(), "{browser} failed: {}", stderr(&o));
+        o
+    };
+    let dom = stdout(&headless(&["--dump-dom"]));
+    let html = std::fs::read_to_string(report).unwrap();
+    assert_eq!(
+        dom.matches("<svg").count(),
+        html.matches("<svg").count(),
+        "Chromium parsed a different number of charts"
+    );
+    let png = scratch.join("report.png");
+    headless(&[&format!("--screenshot={}", png.display())]);
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (1280, 6000));
+    let channels = info.line_size / info.width as usize;
+    let rgb: Vec<&[u8]> = pixels[..info.buffer_size()].chunks(channels).collect();
+    // The first segment's colour fills its bars and map points; the header is dark.
+    let segment_blue = rgb.iter().filter(|p| p[..3] == [0x4e, 0x79, 0xa7]).count();
+    assert!(
+        segment_blue > 500,
+        "{segment_blue} pixels of the charts' first colour"
+    );
+    let dark = rgb.iter().filter(|p| p[..3] == [0x1f, 0x29, 0x33]).count();
+    assert!(dark > 20_000, "{dark} pixels of the header");
 }
 
 /// The demo's profiles: every segment described with rules and their fidelity, and each
@@ -474,6 +589,17 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         .unwrap();
     assert_eq!(stage["details"][0]["name"], "conversion", "{stage}");
     assert_eq!(stage["details"][0]["test_auc"], m["test"]["auc"]);
+    // The report shows the score's curves and importance, with its test AUC.
+    let report = check_report(
+        &run_dir,
+        &[
+            "conversion-roc",
+            "conversion-pr",
+            "conversion-calibration",
+            "conversion-importance",
+        ],
+    );
+    assert!(report.contains(&format!("{auc:.3}</div><div class=\"label\">test AUC")));
     let scores = std::fs::read_to_string(run_dir.join("scores/conversion/scores.csv")).unwrap();
     assert!(scores.starts_with("account_id,score,predicted,top_reasons\n"));
     let score_of: std::collections::HashMap<&str, f64> = scores

@@ -201,6 +201,11 @@ impl StagedRun {
         &self.record.id
     }
 
+    /// The run's record so far: its settings, inputs, stages and outputs.
+    pub fn record(&self) -> &RunRecord {
+        &self.record
+    }
+
     /// Where to write a file of the run (inside the staging folder).
     pub fn path(&self, relative: &str) -> PathBuf {
         self.dir.join(relative)

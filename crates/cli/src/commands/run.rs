@@ -91,4 +91,9 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
         outcome.run.seconds
     ));
     out.line(format!("results: {}", shown(&outcome.run_dir)));
+    out.line(format!(
+        "report: {} ({} charts; open it in a browser)",
+        shown(&outcome.report),
+        outcome.report_charts
+    ));
 }

@@ -2,7 +2,7 @@
 //! an index of the workspace's run folders. Every command first records the run folders the
 //! catalog lacks, so that a run committed just before a crash is never missing.
 
-mod diff;
+pub mod diff;
 
 use std::path::PathBuf;
 

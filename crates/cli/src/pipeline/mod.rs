@@ -2,8 +2,8 @@
 //! the workspace: ingestion with the business rules and outlier checks of `[clean]`,
 //! deduplication of accounts and contacts with a golden record per entity, missing-value
 //! imputation, the data-quality report, features per account, segmentation of the accounts,
-//! tags, the account profile and rule segments, and the profiles of every segment; later
-//! stages (activate) are added here as they are built. The stages live here, in the binary,
+//! tags, the account profile and rule segments, the profiles of every segment, and the HTML
+//! report; later stages (activate) are added here as they are built. The stages live here, in the binary,
 //! until a second user (the server)
 //! needs them as a library.
 
@@ -15,6 +15,7 @@ mod impute;
 mod ingest;
 mod profile;
 mod quality;
+mod report;
 mod rules;
 mod scores;
 mod segment;
@@ -77,6 +78,10 @@ pub struct RunOutcome {
     pub activation: Option<RulesOutcome>,
     /// The profiles of the clustered and rule segments.
     pub profiles: Option<ProfileStage>,
+    /// The HTML report.
+    pub report: PathBuf,
+    /// Charts in the report.
+    pub report_charts: usize,
 }
 
 /// What the segmentation stage did.
@@ -106,6 +111,7 @@ pub struct FeatureStage {
 /// Runs every stage of `project` and commits the run.
 pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<RunOutcome, CliError> {
     let workspace = Workspace::open(&project.workspace_dir())?;
+    let previous = workspace.latest()?;
     let mut run = workspace.begin_run(command)?;
     run.set_parameters(serde_json::json!({
         "project": project.file,
@@ -303,6 +309,12 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     let mut activation = None;
     let mut profiles = None;
     let mut score_summaries = Vec::new();
+    let previous_dir = previous.as_ref().map(|p| workspace.run_dir(&p.id));
+    let previous = previous
+        .as_ref()
+        .zip(previous_dir.as_deref())
+        .map(|(record, dir)| report::Previous { record, dir });
+    let mut report_charts = None;
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
@@ -371,12 +383,17 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             )?);
         }
         activation = Some(rules);
+        report_charts = Some(report_stage(&mut run, project, Some(&table), previous)?);
         features = Some(FeatureStage {
             summary: table.summary,
             table: run.final_path(features::FEATURES_TABLE),
             seconds,
         });
     }
+    let report_charts = match report_charts {
+        Some(charts) => charts,
+        None => report_stage(&mut run, project, None, previous)?,
+    };
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
     let checks_table = run.final_path(checks::CHECKS_TABLE);
@@ -391,7 +408,6 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     }
     Ok(RunOutcome {
         run: record,
-        run_dir,
         tables,
         rejects: rejects_path,
         checks: checked,
@@ -405,5 +421,25 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         scores: score_summaries,
         activation,
         profiles,
+        report: run_dir.join(report::REPORT),
+        report_charts,
+        run_dir,
     })
+}
+
+/// Renders the report as the stage `report`; returns its number of charts.
+fn report_stage(
+    run: &mut cible_store::StagedRun,
+    project: &Project,
+    features: Option<&cible_features::FeatureTable>,
+    previous: Option<report::Previous<'_>>,
+) -> Result<usize, CliError> {
+    let started = std::time::Instant::now();
+    let charts = report::report_stage(run, &project.file, features, previous)?;
+    run.add_stage(
+        "report",
+        started.elapsed().as_secs_f64(),
+        serde_json::json!({ "report": report::REPORT, "charts": charts }),
+    );
+    Ok(charts)
 }
