@@ -113,7 +113,7 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         stages,
         [
             "ingest", "checks", "dedup", "impute", "quality", "features", "segment", "scores",
-            "tags", "rules", "profile", "report"
+            "tags", "rules", "profile", "exports", "report"
         ]
     );
     // The checks find the outliers planted in the columns they look at, and little else.
@@ -273,6 +273,59 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
             std::fs::read(run_dir.join(file)).unwrap(),
             std::fs::read(run_dir2.join(file)).unwrap(),
             "{table} differs between runs"
+        );
+    }
+
+    // The project's [[exports]] are written into the run, as `cible export` writes them.
+    let hubspot =
+        std::fs::read_to_string(run_dir.join("exports/hot_prospects_contacts.csv")).unwrap();
+    assert!(
+        hubspot.starts_with("Email,First Name,Last Name,Phone Number,Job Title,Company Name\n")
+    );
+    let by_hand = cible(
+        &[
+            "export",
+            "--project",
+            "demo",
+            "--run",
+            latest.trim(),
+            "--segment",
+            "hot_prospects",
+            "--as",
+            "hubspot",
+            "--out",
+            "hot.csv",
+            "--quiet",
+        ],
+        dir.path(),
+    );
+    assert!(by_hand.status.success(), "{}", stderr(&by_hand));
+    assert_eq!(
+        hubspot,
+        std::fs::read_to_string(dir.path().join("hot.csv")).unwrap()
+    );
+    let cooling =
+        std::fs::read_to_string(run_dir.join("exports/valuable_customers_cooling_accounts.csv"))
+            .unwrap();
+    assert!(cooling.starts_with(
+        "account_id,name,country,sector_label,monetary_36m,recency_days,lifecycle_stage\n"
+    ));
+    let exports = record["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "exports")
+        .unwrap();
+    for (e, text) in exports["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip([&hubspot, &cooling])
+    {
+        assert_eq!(
+            e["rows"].as_u64().unwrap() as usize,
+            text.lines().count() - 1,
+            "{e}"
         );
     }
 
@@ -2183,6 +2236,18 @@ fn wrong_rules_and_tags_stop_the_run_with_their_place() {
         (
             "[[tags]]\nname = \"t\"\nwhen = \"typ = 'call'\"\n",
             vec!["[[tags]] `t`, when: unknown column `typ` (did you mean `type`?)"],
+        ),
+        (
+            "[[exports]]\nsegment = \"nobody\"\n",
+            vec![
+                "exports[0].segment",
+                "\"nobody\"",
+                "expected a rule segment",
+            ],
+        ),
+        (
+            "[[exports]]\nsegment = \"cluster 9\"\n",
+            vec!["exports: segment \"cluster 9\"", "no segment \"cluster 9\""],
         ),
     ];
     for (segments, expected) in cases {

@@ -25,6 +25,7 @@
 pub mod clean;
 pub mod docs;
 mod error_kind;
+pub mod exports;
 pub mod project;
 pub mod rules;
 pub mod schema;

@@ -98,6 +98,9 @@ pub struct ProjectFile {
     /// Propensity scores trained and applied in the run.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scores: Vec<ScoreConfig>,
+    /// Segment lists written by the run, for CRM and e-mail tools.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exports: Vec<crate::exports::ExportConfig>,
 }
 
 /// The `[features]` section.
@@ -640,6 +643,7 @@ impl Project {
         check_clean(&clean.rules, &clean.outliers, &clean.impute)
             .and_then(|()| crate::rules::check_rules(&file.segments, &file.tags))
             .and_then(|()| crate::scores::check_scores(&file.scores))
+            .and_then(|()| crate::exports::check_exports(&file.exports, &file.segments))
             .and_then(|()| file.segmentation.check())
             .map_err(|(key, value, expected)| ProjectError::Invalid {
                 location: location.clone(),

@@ -470,10 +470,10 @@ impl Page {
     }
 
     fn rules_and_tags(&mut self, report: &Report) {
-        if report.rules.is_empty() && report.tags.is_empty() {
+        if report.rules.is_empty() && report.tags.is_empty() && report.exports.is_empty() {
             return;
         }
-        self.open("rules", "Rule segments and tags");
+        self.open("rules", "Rule segments, tags and exports");
         if !report.rules.is_empty() {
             let rows: Vec<Vec<String>> = report
                 .rules
@@ -538,6 +538,40 @@ impl Page {
                 &["tag", "on", "accounts", "contacts", "expired", "removed"],
                 &rows,
             );
+        }
+        if !report.exports.is_empty() {
+            let rows: Vec<Vec<String>> = report
+                .exports
+                .iter()
+                .map(|e| {
+                    vec![
+                        e.file.clone(),
+                        e.segment.clone(),
+                        format!("{} {}", number(e.rows as f64), e.of),
+                        e.format.clone(),
+                        if e.of == "contacts" {
+                            number(e.excluded_without_consent as f64)
+                        } else {
+                            "–".into()
+                        },
+                    ]
+                })
+                .collect();
+            self.table(
+                "numbers",
+                &[
+                    "export",
+                    "segment",
+                    "rows",
+                    "format",
+                    "contacts left out without e-mail consent",
+                ],
+                &rows,
+            );
+        }
+        if bars.is_empty() {
+            self.close();
+            return;
         }
         self.figure(
             "rule-counts",

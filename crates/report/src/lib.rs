@@ -12,6 +12,6 @@ pub mod svg;
 
 pub use html::render;
 pub use model::{
-    AccountMap, Changes, Heatmap, KChoice, KRow, Report, RuleRow, ScoreSection, SegmentCard,
-    StabilityFigures, TableQuality, TagRow, ValueEngagement,
+    AccountMap, Changes, ExportRow, Heatmap, KChoice, KRow, Report, RuleRow, ScoreSection,
+    SegmentCard, StabilityFigures, TableQuality, TagRow, ValueEngagement,
 };

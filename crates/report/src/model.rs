@@ -34,6 +34,8 @@ pub struct Report {
     pub rules: Vec<RuleRow>,
     /// Tags.
     pub tags: Vec<TagRow>,
+    /// Segment lists the run wrote.
+    pub exports: Vec<ExportRow>,
     /// Stability of the clustered segments under resampling.
     pub stability: Option<StabilityFigures>,
     /// What changed since the previous run.
@@ -179,6 +181,23 @@ pub struct RuleRow {
     pub accounts: u64,
     /// Share of all accounts.
     pub share: f64,
+}
+
+/// A segment list the run wrote.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ExportRow {
+    /// The file, relative to the run folder.
+    pub file: String,
+    /// The segment.
+    pub segment: String,
+    /// `accounts` or `contacts`.
+    pub of: String,
+    /// The format.
+    pub format: String,
+    /// Rows written.
+    pub rows: u64,
+    /// Contacts left out for want of e-mail consent.
+    pub excluded_without_consent: u64,
 }
 
 /// A tag.

@@ -9,6 +9,7 @@ use cible_core::clean::{
     ImputeConfig, ImputeStrategy, OutlierAction, OutlierConfig, OutlierMethodName, RuleAction,
     RuleConfig,
 };
+use cible_core::exports::ExportConfig;
 use cible_core::project::{CleanSection, PROJECT_FILE, Project, ProjectFile, ProjectSection};
 use cible_core::rules::{SegmentConfig, TagConfig, TagTarget};
 use cible_core::scores::ScoreConfig;
@@ -177,6 +178,7 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
         segments: demo_segments(),
         tags: demo_tags(),
         scores: demo_scores(params.as_of),
+        exports: demo_exports(),
     };
     let body = toml::to_string_pretty(&file)
         .map_err(|e| CliError::Usage(format!("cannot write the demo project: {e}")))?;
@@ -187,6 +189,35 @@ fn write_project(dir: &Path, params: &GenerateParams) -> Result<(), CliError> {
     );
     write_atomic(&dir.join(PROJECT_FILE), text.as_bytes())?;
     Ok(())
+}
+
+/// The demo's exports: the hot prospects' consenting contacts for a HubSpot import, and the
+/// cooling valuable customers as an account list for their account managers.
+fn demo_exports() -> Vec<ExportConfig> {
+    vec![
+        ExportConfig {
+            segment: "hot_prospects".into(),
+            of: None,
+            format: "hubspot".into(),
+            name: None,
+            columns: Vec::new(),
+        },
+        ExportConfig {
+            segment: "valuable_customers_cooling".into(),
+            of: Some("accounts".into()),
+            format: "csv".into(),
+            name: None,
+            columns: vec![
+                "account_id".into(),
+                "name".into(),
+                "country".into(),
+                "sector_label".into(),
+                "monetary_36m".into(),
+                "recency_days".into(),
+                "lifecycle_stage".into(),
+            ],
+        },
+    ]
 }
 
 /// The demo's tags: webinar attendance (half a year), pricing-page interest (90 days, from the

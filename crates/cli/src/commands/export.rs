@@ -179,29 +179,20 @@ pub fn run(args: &ExportArgs, quiet: bool, json: bool) -> Result<(), CliError> {
             workspace_dir.display()
         )));
     }
-    let members = members(&workspace, &run_id, &run_dir, &args.segment)?;
-    let accounts = AccountTable::read(&run_dir)?;
-    let (table, excluded) = match of {
-        Of::Accounts => (accounts.members(&run_dir, &members)?, 0),
-        Of::Contacts => contacts(&run_dir, &members, &accounts)?,
-    };
-    let table = match args.layout {
-        Layout::Hubspot => crm(&table, HUBSPOT_HEADER)?,
-        Layout::Salesforce => crm(&table, SALESFORCE_HEADER)?,
-        _ => {
-            let defaults = match of {
-                Of::Accounts => ACCOUNT_DEFAULTS,
-                Of::Contacts => CONTACT_DEFAULTS,
-            };
-            select(&table, &args.columns, defaults)?
-        }
-    };
-    let bytes = match args.layout {
-        Layout::Parquet => parquet_bytes(&table)?,
-        Layout::Json => json_bytes(&table),
-        _ => csv_bytes(&table),
-    };
-    write_atomic(&args.out, &bytes).map_err(|e| {
+    let rules: Vec<String> = workspace
+        .read_record(&run_id)
+        .map(|record| rule_segments(&record))
+        .unwrap_or_default();
+    let export = export_segment(
+        &run_dir,
+        &run_id,
+        &rules,
+        &args.segment,
+        of,
+        args.layout,
+        &args.columns,
+    )?;
+    write_atomic(&args.out, &export.bytes).map_err(|e| {
         let why = match e {
             cible_store::StoreError::Io { source, .. } => source.to_string(),
             other => other.to_string(),
@@ -216,15 +207,83 @@ pub fn run(args: &ExportArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         segment: args.segment.clone(),
         of,
         layout: args.layout,
-        accounts: members.len(),
-        rows: table.rows.len(),
-        excluded_without_consent: excluded,
-        columns: table.columns.clone(),
+        accounts: export.accounts,
+        rows: export.rows,
+        excluded_without_consent: export.excluded_without_consent,
+        columns: export.columns,
         out: args.out.clone(),
     };
     print_summary(&out, &summary);
     out.json(&summary);
     Ok(())
+}
+
+/// A segment's list, ready to write.
+#[derive(Debug)]
+pub struct Export {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Member accounts.
+    pub accounts: usize,
+    /// Rows written (accounts, or consenting contacts).
+    pub rows: usize,
+    /// Contacts left out for want of e-mail consent.
+    pub excluded_without_consent: usize,
+    /// The file's columns.
+    pub columns: Vec<String>,
+}
+
+/// The rule segments a run record's `rules` stage defines (with or without members).
+pub fn rule_segments(record: &cible_store::RunRecord) -> Vec<String> {
+    record
+        .stages
+        .iter()
+        .filter(|s| s.name == "rules")
+        .flat_map(|stage| stage.details["segments"].as_array().into_iter().flatten())
+        .filter_map(|s| s["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// The members of `segment` of the run in `run_dir` (`rules`: its rule segments), as `of`
+/// rows in `layout`, with `columns` (or the defaults) for csv, parquet and json.
+pub fn export_segment(
+    run_dir: &Path,
+    run_id: &str,
+    rules: &[String],
+    segment: &str,
+    of: Of,
+    layout: Layout,
+    columns: &[String],
+) -> Result<Export, CliError> {
+    let members = members(run_id, rules, run_dir, segment)?;
+    let accounts = AccountTable::read(run_dir)?;
+    let (table, excluded) = match of {
+        Of::Accounts => (accounts.members(run_dir, &members)?, 0),
+        Of::Contacts => contacts(run_dir, &members, &accounts)?,
+    };
+    let table = match layout {
+        Layout::Hubspot => crm(&table, HUBSPOT_HEADER)?,
+        Layout::Salesforce => crm(&table, SALESFORCE_HEADER)?,
+        _ => {
+            let defaults = match of {
+                Of::Accounts => ACCOUNT_DEFAULTS,
+                Of::Contacts => CONTACT_DEFAULTS,
+            };
+            select(&table, columns, defaults)?
+        }
+    };
+    let bytes = match layout {
+        Layout::Parquet => parquet_bytes(&table)?,
+        Layout::Json => json_bytes(&table),
+        _ => csv_bytes(&table),
+    };
+    Ok(Export {
+        bytes,
+        accounts: members.len(),
+        rows: table.rows.len(),
+        excluded_without_consent: excluded,
+        columns: table.columns,
+    })
 }
 
 fn print_summary(out: &Output, s: &Summary) {
@@ -273,24 +332,16 @@ fn column<'a>(
 }
 
 /// The member accounts (entity ids) of `segment` in the run.
+/// The members of `segment`; `rules` are the run's rule segments (those without members
+/// appear only in the run record).
 fn members(
-    workspace: &Workspace,
     run_id: &str,
+    rules: &[String],
     run_dir: &Path,
     segment: &str,
 ) -> Result<BTreeSet<String>, CliError> {
     let memberships = run_dir.join("rules/memberships.csv");
-    let mut rules: Vec<String> = Vec::new();
-    // Rule segments without members appear only in the run record.
-    if let Ok(record) = workspace.read_record(run_id) {
-        for stage in record.stages.iter().filter(|s| s.name == "rules") {
-            for s in stage.details["segments"].as_array().into_iter().flatten() {
-                if let Some(name) = s["name"].as_str() {
-                    rules.push(name.to_string());
-                }
-            }
-        }
-    }
+    let mut rules: Vec<String> = rules.to_vec();
     let mut found = BTreeSet::new();
     if memberships.is_file() {
         let table = read(&memberships)?;

@@ -81,7 +81,9 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
         out.line("");
         print_profiles(out, p);
     }
+    crate::pipeline::print_exports(out, &outcome.exports);
     let loaded: u64 = outcome.tables.iter().map(|t| t.rows_loaded).sum();
+
     let rejected: u64 = outcome.tables.iter().map(|t| t.rows_rejected).sum();
     out.line("");
     out.line(format!(

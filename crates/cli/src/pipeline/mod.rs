@@ -9,6 +9,7 @@
 
 mod checks;
 mod dedup;
+mod exports;
 mod features;
 mod golden;
 mod impute;
@@ -33,6 +34,7 @@ use serde::Serialize;
 
 pub use checks::print_checks;
 pub use dedup::{DedupSummary, print_dedup, read_pairs, write_lineage};
+pub use exports::{ExportSummary, print_exports};
 pub use features::print_features;
 pub use impute::{ImputeSummary, print_imputation};
 pub use ingest::{load_with_progress, print_ingest};
@@ -78,6 +80,8 @@ pub struct RunOutcome {
     pub activation: Option<RulesOutcome>,
     /// The profiles of the clustered and rule segments.
     pub profiles: Option<ProfileStage>,
+    /// The segment lists of `[[exports]]`.
+    pub exports: Vec<ExportSummary>,
     /// The HTML report.
     pub report: PathBuf,
     /// Charts in the report.
@@ -315,6 +319,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         .zip(previous_dir.as_deref())
         .map(|(record, dir)| report::Previous { record, dir });
     let mut report_charts = None;
+    let mut export_summaries = Vec::new();
     if tables.iter().any(|t| t.table == TableKind::Accounts.name()) {
         let started = std::time::Instant::now();
         let custom = CustomFeatures::new(&project.file.features.custom)?;
@@ -383,6 +388,16 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
             )?);
         }
         activation = Some(rules);
+        let started = std::time::Instant::now();
+        export_summaries = exports::exports_stage(&mut run, &project.file.exports)?;
+        if !export_summaries.is_empty() {
+            run.add_stage(
+                "exports",
+                started.elapsed().as_secs_f64(),
+                serde_json::to_value(&export_summaries)
+                    .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
+            );
+        }
         report_charts = Some(report_stage(&mut run, project, Some(&table), previous)?);
         features = Some(FeatureStage {
             summary: table.summary,
@@ -421,6 +436,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         scores: score_summaries,
         activation,
         profiles,
+        exports: export_summaries,
         report: run_dir.join(report::REPORT),
         report_charts,
         run_dir,

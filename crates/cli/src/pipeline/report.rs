@@ -8,8 +8,8 @@ use std::path::Path;
 use cible_core::project::ProjectFile;
 use cible_features::{ColumnValues, FeatureTable};
 use cible_report::{
-    AccountMap, Changes, Heatmap, KChoice, KRow, Report, RuleRow, ScoreSection, SegmentCard,
-    StabilityFigures, TableQuality, TagRow, ValueEngagement,
+    AccountMap, Changes, ExportRow, Heatmap, KChoice, KRow, Report, RuleRow, ScoreSection,
+    SegmentCard, StabilityFigures, TableQuality, TagRow, ValueEngagement,
 };
 use cible_store::{RunRecord, StagedRun, read_memberships};
 use serde_json::Value;
@@ -81,6 +81,7 @@ pub fn report_stage(
         },
         rules: rules(stage("rules"), project),
         tags: tags(stage("tags")),
+        exports: exports(stage("exports")),
         stability: segment.and_then(|s| stability(s, &names)),
         changes: match previous {
             Some(p) => Some(changes(&p, record, &dir, &names)?),
@@ -558,6 +559,23 @@ fn tags(stage: Option<&Value>) -> Vec<TagRow> {
             contacts: count(&t["contacts"]),
             expired: count(&t["expired"]),
             removed: count(&t["removed"]),
+        })
+        .collect()
+}
+
+fn exports(stage: Option<&Value>) -> Vec<ExportRow> {
+    let Some(stage) = stage else {
+        return Vec::new();
+    };
+    list(stage)
+        .iter()
+        .map(|e| ExportRow {
+            file: text(&e["file"]),
+            segment: text(&e["segment"]),
+            of: text(&e["of"]),
+            format: text(&e["format"]),
+            rows: count(&e["rows"]),
+            excluded_without_consent: count(&e["excluded_without_consent"]),
         })
         .collect()
 }
