@@ -218,9 +218,9 @@ pub struct Scatter {
     pub log_x: bool,
 }
 
-/// Draws a scatter plot, 640 × 440.
+/// Draws a scatter plot, 760 × 460.
 pub fn scatter(chart: &Scatter) -> Drawn {
-    let (w, h) = (640.0, 440.0);
+    let (w, h) = (760.0, 460.0);
     let legend_width = if chart.groups.is_empty() { 0.0 } else { 170.0 };
     let m = Margins(62.0, 14.0 + legend_width, 12.0, 42.0);
     let finite = |x: f64, y: f64| x.is_finite() && y.is_finite();
@@ -291,7 +291,7 @@ pub fn scatter(chart: &Scatter) -> Drawn {
     let largest = chart.bubbles.iter().map(|b| b.size).fold(1.0, f64::max);
     for bubble in &chart.bubbles {
         let (cx, cy) = (x.map(fx(bubble.x)), y.map(bubble.y));
-        let r = 6.0 + 22.0 * (bubble.size / largest).sqrt();
+        let r = 5.0 + 15.0 * (bubble.size / largest).sqrt();
         svg.raw(&format!(
             r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="{r:.1}" fill="{}" class="bubble"><title>{}</title></circle>"#,
             colour(bubble.group),
