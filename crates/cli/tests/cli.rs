@@ -466,23 +466,26 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         cv_auc >= 0.8,
         "run's conversion cross-validated AUC {cv_auc}"
     );
-    // The four planted drivers (a demo request and pricing-page views within 90 days,
-    // webinars attended, the last engagement's recency) are the four most important columns.
-    let top: Vec<&str> = m["importance"].as_array().unwrap()[..4]
-        .iter()
-        .map(|i| i["column"].as_str().unwrap())
-        .collect();
-    for driver in [
+    // The planted drivers (a demo request and pricing-page views within 90 days, webinars
+    // attended, the last engagement's recency) lead the permutation importance: the demo
+    // request first, and at least three of the four among the top four columns (all four
+    // here; on 171 test rows the ranks below the first are noisy from one world to another).
+    let drivers = [
         "demo_requests_",
         "pricing_views_",
         "webinar_attendances_",
         "last_engagement_days",
-    ] {
-        assert!(
-            top.iter().any(|c| c.starts_with(driver)),
-            "{driver} not among the top columns {top:?}"
-        );
-    }
+    ];
+    let top: Vec<&str> = m["importance"].as_array().unwrap()[..4]
+        .iter()
+        .map(|i| i["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(top[0], "demo_requests_90d", "top columns {top:?}");
+    let found = drivers
+        .iter()
+        .filter(|d| top.iter().any(|c| c.starts_with(*d)))
+        .count();
+    assert!(found >= 3, "top columns {top:?}");
     for file in [
         "model.json",
         "training.parquet",
@@ -528,14 +531,9 @@ fn planted_duplicates_of_a_larger_world_are_found() {
     let by_drivers = reasons
         .iter()
         .filter(|r| {
-            [
-                "demo_requests_",
-                "pricing_views_",
-                "webinar_attendances_",
-                "last_engagement_days",
-            ]
-            .iter()
-            .any(|d| r.trim_start_matches('"').starts_with(d))
+            drivers
+                .iter()
+                .any(|d| r.trim_start_matches('"').starts_with(d))
         })
         .count();
     assert!(
