@@ -614,13 +614,46 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         assert!(f1 >= 0.98, "{table}: F1 {f1}");
     }
     // The run's conversion score ([[scores]] of the demo project): trained on the prospects
-    // as of as_of, labelled by the planted orders of the 90 days after it.
+    // as of as_of, labelled by the planted orders of the 90 days after it. The generator's
+    // own conversion probabilities rank this world's prospects with an AUC of 0.824, and on
+    // random test sets of this size (171 rows) with 0.827 ± 0.036: the score must come
+    // close, on the test rows and (steadier) in cross-validation.
     let m: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(run_dir.join("scores/conversion/metrics.json")).unwrap(),
     )
     .unwrap();
     let auc = m["test"]["auc"].as_f64().unwrap();
-    assert!(auc >= 0.75, "run's conversion test AUC {auc}");
+    assert!(auc >= 0.78, "run's conversion test AUC {auc}");
+    let cv_auc = m["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["mean_auc"].as_f64().unwrap())
+        .fold(0.0, f64::max);
+    assert!(
+        cv_auc >= 0.8,
+        "run's conversion cross-validated AUC {cv_auc}"
+    );
+    // The planted drivers (a demo request and pricing-page views within 90 days, webinars
+    // attended, the last engagement's recency) lead the permutation importance: the demo
+    // request first, and at least three of the four among the top four columns (all four
+    // here; on 171 test rows the ranks below the first are noisy from one world to another).
+    let drivers = [
+        "demo_requests_",
+        "pricing_views_",
+        "webinar_attendances_",
+        "last_engagement_days",
+    ];
+    let top: Vec<&str> = m["importance"].as_array().unwrap()[..4]
+        .iter()
+        .map(|i| i["column"].as_str().unwrap())
+        .collect();
+    assert_eq!(top[0], "demo_requests_90d", "top columns {top:?}");
+    let found = drivers
+        .iter()
+        .filter(|d| top.iter().any(|c| c.starts_with(*d)))
+        .count();
+    assert!(found >= 3, "top columns {top:?}");
     for file in [
         "model.json",
         "training.parquet",
@@ -664,6 +697,29 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         })
         .collect();
     assert!(score_of.len() > 100, "{} prospects scored", score_of.len());
+    // The prospects predicted to convert owe it to the planted drivers: the first of their
+    // top reasons is one of them (391 of 400 here).
+    let reasons: Vec<&str> = scores
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.splitn(4, ',').collect();
+            (f[2] == "true").then_some(f[3])
+        })
+        .collect();
+    let by_drivers = reasons
+        .iter()
+        .filter(|r| {
+            drivers
+                .iter()
+                .any(|d| r.trim_start_matches('"').starts_with(d))
+        })
+        .count();
+    assert!(
+        !reasons.is_empty() && by_drivers * 10 >= reasons.len() * 9,
+        "{by_drivers} of {} first reasons are planted drivers",
+        reasons.len()
+    );
     // hot_prospects = conversion_score > 0.5: the profile column, read by a rule segment.
     let members = std::fs::read_to_string(run_dir.join("rules/memberships.csv")).unwrap();
     let hot: Vec<&str> = members
@@ -713,6 +769,7 @@ fn planted_duplicates_of_a_larger_world_are_found() {
         "intent_signals_90d",
         "intent_score",
         "pricing_views_30d",
+        "pricing_views_90d",
         "engagement_index",
         "buying_stage",
     ];

@@ -174,6 +174,7 @@ const PERSONA: &[(&str, Option<&str>, Option<&str>)] = &[
     ("intent_score", Some("high-intent"), None),
     ("intent_signals_90d", Some("high-intent"), None),
     ("pricing_views_30d", Some("price-checking"), None),
+    ("pricing_views_90d", Some("price-checking"), None),
     ("demo_requests_90d", Some("demo-requesting"), None),
     ("engaged_events_365d", Some("active"), Some("inactive")),
     ("contacts_total", Some("multi-contact"), None),
@@ -550,8 +551,10 @@ fn intent(b: &mut Builder) {
         b.add(&format!("intent_signals_{suffix}"), I, Kind::Integer, "events", &format!("High-intent signals (demo requests, pricing or demo page views, downloads) in the {days} days up to as_of"))
             .at(events(ZERO), format!("sum(n) FILTER (WHERE is_intent AND w <= {days})"));
     }
-    b.add("pricing_views_30d", I, Kind::Integer, "events", "Views of pricing pages (URL with tarif, pricing, price or prix) in the 30 days up to as_of")
-        .at(events(ZERO), "sum(n) FILTER (WHERE is_pricing AND w <= 30)");
+    for (suffix, days) in [("30d", 30), ("90d", 90)] {
+        b.add(&format!("pricing_views_{suffix}"), I, Kind::Integer, "events", &format!("Views of pricing pages (URL with tarif, pricing, price or prix) in the {days} days up to as_of"))
+            .at(events(ZERO), format!("sum(n) FILTER (WHERE is_pricing AND w <= {days})"));
+    }
     b.add(
         "demo_requests_90d",
         I,

@@ -182,6 +182,7 @@ fn every_feature_matches_the_hand_computed_value() {
                 ("intent_signals_30d", "2".into()),
                 ("intent_signals_90d", "3".into()),
                 ("pricing_views_30d", "1".into()),
+                ("pricing_views_90d", "1".into()),
                 ("demo_requests_90d", "1".into()),
                 ("engaged_events_365d", "6".into()),
                 ("buying_stage", "decision".into()),
