@@ -76,13 +76,7 @@ pub fn line_chart(chart: &LineChart) -> Drawn {
         (w, h),
         m,
     );
-    svg.text(
-        (m.0 + (w - m.0 - m.1) / 2.0, h - 6.0),
-        "middle",
-        "axis-title",
-        &chart.x_label,
-    );
-    y_title(&mut svg, &chart.y_label, h, m);
+    titles(&mut svg, &chart.x_label, &chart.y_label, (w, h), m);
     if let Some(reference) = &chart.reference {
         let points: Vec<(f64, f64)> = reference
             .iter()
@@ -252,13 +246,7 @@ pub fn scatter(chart: &Scatter) -> Drawn {
     let (y, y_ticks) = Scale::nice(ys, (h - m.3, m.2), 6);
     let mut svg = Svg::new(w, h);
     axes(&mut svg, &x, &x_ticks, &y, &labelled(&y_ticks), (w, h), m);
-    svg.text(
-        (m.0 + (w - m.0 - m.1) / 2.0, h - 6.0),
-        "middle",
-        "axis-title",
-        &chart.x_label,
-    );
-    y_title(&mut svg, &chart.y_label, h, m);
+    titles(&mut svg, &chart.x_label, &chart.y_label, (w, h), m);
     if let Some((gx, gy)) = chart.guides {
         let gx = fx(gx);
         svg.line((x.map(gx), m.2), (x.map(gx), h - m.3), "guide");
@@ -438,11 +426,18 @@ fn axes(
     svg.line((m.0, m.2), (m.0, h - m.3), "axis");
 }
 
-fn y_title(svg: &mut Svg, title: &str, h: f64, m: Margins) {
+/// The axes' titles: x centred under the plot, y turned along its left side.
+fn titles(svg: &mut Svg, x_title: &str, y_title: &str, (w, h): (f64, f64), m: Margins) {
+    svg.text(
+        (m.0 + (w - m.0 - m.1) / 2.0, h - 6.0),
+        "middle",
+        "axis-title",
+        x_title,
+    );
     svg.raw(&format!(
         r#"<text transform="translate(14,{:.1}) rotate(-90)" text-anchor="middle" class="axis-title">{}</text>"#,
         m.2 + (h - m.2 - m.3) / 2.0,
-        escape(title)
+        escape(y_title)
     ));
 }
 
