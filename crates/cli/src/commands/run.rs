@@ -83,9 +83,8 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
     }
     crate::pipeline::print_exports(out, &outcome.exports);
     let loaded: u64 = outcome.tables.iter().map(|t| t.rows_loaded).sum();
-
     let rejected: u64 = outcome.tables.iter().map(|t| t.rows_rejected).sum();
-    out.line("");
+    print_stage_table(out, outcome);
     out.line(format!(
         "{} rows loaded, {} rejected, in {:.2} s",
         count(loaded),
@@ -98,4 +97,31 @@ pub fn print_run(out: &Output, project: &Project, outcome: &RunOutcome) {
         shown(&outcome.report),
         outcome.report_charts
     ));
+}
+
+/// The summary table: every stage with its time and share of the run.
+fn print_stage_table(out: &Output, outcome: &RunOutcome) {
+    let stages = &outcome.run.stages;
+    let total: f64 = stages.iter().map(|s| s.seconds).sum();
+    let width = stages
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    out.line("");
+    out.line(format!(
+        "{:<width$}  {:>8}  {:>6}",
+        "stage", "seconds", "share"
+    ));
+    for s in stages {
+        out.line(format!(
+            "{:<width$}  {:>8.2}  {:>5.1} %",
+            s.name,
+            s.seconds,
+            100.0 * s.seconds / total.max(f64::MIN_POSITIVE)
+        ));
+    }
+    out.line(format!("{:<width$}  {:>8.2}", "total", total));
+    out.line("");
 }
