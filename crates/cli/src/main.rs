@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use commands::{
-    cluster, dedup, demo, export, features, generate, ingest, init, rfm, run, runs, score,
+    cluster, dedup, demo, export, features, generate, ingest, init, report, rfm, run, runs, score,
 };
 
 /// B2B customer segmentation: from CRM, ERP and web exports to clean accounts and segments.
@@ -51,6 +51,7 @@ enum Command {
     Cluster(cluster::ClusterArgs),
     Score(score::ScoreArgs),
     Export(export::ExportArgs),
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +70,7 @@ fn main() -> ExitCode {
         Command::Cluster(args) => cluster::run(args, quiet, json),
         Command::Score(args) => score::run(args, quiet, json),
         Command::Export(args) => export::run(args, quiet, json),
+        Command::Report(args) => report::run(args, quiet, json),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -355,6 +355,49 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
         "the second run's report compares with the first"
     );
     screenshot_report(&run_dir2.join("report.html"), dir.path());
+    // `cible report` renders the same charts again from the run's files, into another file.
+    let again = cible(
+        &[
+            "report",
+            "--project",
+            "demo",
+            "--out",
+            "again.html",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(summary["run"], latest2.trim());
+    assert_eq!(summary["previous"], latest.trim());
+    let charts = |html: &str| -> Vec<String> {
+        html.split(r#"<figure class="chart""#)
+            .skip(1)
+            .map(|f| f.split('>').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let rendered = std::fs::read_to_string(dir.path().join("again.html")).unwrap();
+    assert_eq!(charts(&rendered), charts(&second));
+    assert!(rendered.contains("Adjusted Rand index between the two segmentations: 1.000"));
+    let missing = cible(
+        &[
+            "report",
+            "--project",
+            "demo",
+            "--run",
+            "19990101-000000-001",
+            "--out",
+            "x.html",
+        ],
+        dir.path(),
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("no run 19990101-000000-001"),
+        "{}",
+        stderr(&missing)
+    );
 }
 
 /// Checks `RUN_DIR/report.html`: one self-contained page without scripts or remote

@@ -9,6 +9,7 @@ pub mod features;
 pub mod generate;
 pub mod ingest;
 pub mod init;
+pub mod report;
 pub mod rfm;
 pub mod run;
 pub mod runs;

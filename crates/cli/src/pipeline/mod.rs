@@ -40,6 +40,7 @@ pub use impute::{ImputeSummary, print_imputation};
 pub use ingest::{load_with_progress, print_ingest};
 pub use profile::{ProfileStage, print_profiles};
 pub use quality::{QualityReport, print_quality};
+pub use report::{Previous, build as build_report};
 pub use rules::{RulesOutcome, print_rules};
 pub use scores::{ScoreSummary, print_scores};
 pub use segment::{SegmentSummary, print_segments};
@@ -398,7 +399,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                     .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
             );
         }
-        report_charts = Some(report_stage(&mut run, project, Some(&table), previous)?);
+        report_charts = Some(report_stage(&mut run, Some(&table), previous)?);
         features = Some(FeatureStage {
             summary: table.summary,
             table: run.final_path(features::FEATURES_TABLE),
@@ -407,7 +408,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     }
     let report_charts = match report_charts {
         Some(charts) => charts,
-        None => report_stage(&mut run, project, None, previous)?,
+        None => report_stage(&mut run, None, previous)?,
     };
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
@@ -446,12 +447,11 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
 /// Renders the report as the stage `report`; returns its number of charts.
 fn report_stage(
     run: &mut cible_store::StagedRun,
-    project: &Project,
     features: Option<&cible_features::FeatureTable>,
     previous: Option<report::Previous<'_>>,
 ) -> Result<usize, CliError> {
     let started = std::time::Instant::now();
-    let charts = report::report_stage(run, &project.file, features, previous)?;
+    let charts = report::report_stage(run, features, previous)?;
     run.add_stage(
         "report",
         started.elapsed().as_secs_f64(),

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use cible_core::project::ProjectFile;
 use cible_features::{ColumnValues, FeatureTable};
 use cible_report::{
     AccountMap, Changes, ExportRow, Heatmap, KChoice, KRow, Report, RuleRow, ScoreSection,
@@ -39,15 +38,40 @@ pub struct Previous<'a> {
     pub dir: &'a Path,
 }
 
+/// The numbers of one feature for every account, in the order of `segments/accounts.csv`
+/// (`None` when the run has no such numeric feature).
+pub type FeatureNumbers<'a> = dyn Fn(&str) -> Result<Option<Vec<Option<f64>>>, CliError> + 'a;
+
 /// Renders and writes the run's report; returns the number of charts it holds.
 pub fn report_stage(
     run: &mut StagedRun,
-    project: &ProjectFile,
     features: Option<&FeatureTable>,
     previous: Option<Previous<'_>>,
 ) -> Result<usize, CliError> {
     let dir = run.path("");
-    let record = run.record();
+    let numbers = |name: &str| match features {
+        Some(table) => numbers(table, name),
+        None => Ok(None),
+    };
+    let finished = chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string();
+    let report = build(run.record(), &dir, &finished, &numbers, previous)?;
+    let html = cible_report::render(&report);
+    let charts = html.matches("<figure class=\"chart\"").count();
+    let path = run.path(REPORT);
+    std::fs::write(&path, html).map_err(CliError::io(&path))?;
+    run.add_output("report", REPORT, None)?;
+    Ok(charts)
+}
+
+/// Gathers the report of the run in `dir` whose record is `record` (finished at `finished`,
+/// UTC): `numbers` gives the features the value × engagement matrix reads.
+pub fn build(
+    record: &RunRecord,
+    dir: &Path,
+    finished: &str,
+    numbers: &FeatureNumbers<'_>,
+    previous: Option<Previous<'_>>,
+) -> Result<Report, CliError> {
     let profiles = read_json(&dir.join("profiles/segments.json"))?;
     let names = cluster_names(profiles.as_ref());
     let stage = |name: &str| {
@@ -59,10 +83,10 @@ pub fn report_stage(
     };
     let segment = stage("segment");
     let mut report = Report {
-        title: project.project.name.clone(),
+        title: text(&record.parameters["project"]["project"]["name"]),
         run_id: record.id.clone(),
         as_of: text(&record.parameters["as_of"]),
-        finished_at: chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string(),
+        finished_at: finished.to_string(),
         version: record.cible_version.clone(),
         figures: figures(record),
         stages: record
@@ -75,27 +99,22 @@ pub fn report_stage(
         map: read_map(&dir.join(super::segment::SEGMENTS_MAP), segment, &names)?,
         segments: profiles.as_ref().map(cards).unwrap_or_default(),
         heatmap: profiles.as_ref().and_then(|p| heatmap(p, &names)),
-        value_engagement: match (features, segment) {
-            (Some(table), Some(_)) => value_engagement(&dir, table, &names)?,
-            _ => None,
+        value_engagement: match segment {
+            Some(_) => value_engagement(dir, numbers, &names)?,
+            None => None,
         },
-        rules: rules(stage("rules"), project),
+        rules: rules(stage("rules"), &record.parameters["project"]["segments"]),
         tags: tags(stage("tags")),
         exports: exports(stage("exports")),
         stability: segment.and_then(|s| stability(s, &names)),
         changes: match previous {
-            Some(p) => Some(changes(&p, record, &dir, &names)?),
+            Some(p) => Some(changes(&p, record, dir, &names)?),
             None => None,
         },
-        scores: scores(stage("scores"), &dir)?,
+        scores: scores(stage("scores"), dir)?,
     };
     report.figures.retain(|(_, v)| !v.is_empty());
-    let html = cible_report::render(&report);
-    let charts = html.matches("<figure class=\"chart\"").count();
-    let path = run.path(REPORT);
-    std::fs::write(&path, html).map_err(CliError::io(&path))?;
-    run.add_output("report", REPORT, None)?;
-    Ok(charts)
+    Ok(report)
 }
 
 fn read_json(path: &Path) -> Result<Option<Value>, CliError> {
@@ -453,19 +472,19 @@ fn median(values: &mut [f64]) -> f64 {
 
 fn value_engagement(
     dir: &Path,
-    table: &FeatureTable,
+    numbers: &FeatureNumbers<'_>,
     names: &BTreeMap<String, String>,
 ) -> Result<Option<ValueEngagement>, CliError> {
     let mut value = None;
     for name in VALUE_FEATURES {
-        if let Some(v) = numbers(table, name)? {
+        if let Some(v) = numbers(name)? {
             value = Some((name, v));
             break;
         }
     }
     let mut engagement = None;
     for name in ENGAGEMENT_FEATURES {
-        if let Some(v) = numbers(table, name)? {
+        if let Some(v) = numbers(name)? {
             engagement = Some((name, v));
             break;
         }
@@ -522,7 +541,9 @@ fn value_engagement(
     }))
 }
 
-fn rules(stage: Option<&Value>, project: &ProjectFile) -> Vec<RuleRow> {
+/// The rule segments of the `rules` stage; `definitions` are the project's `[[segments]]` as
+/// the run recorded them.
+fn rules(stage: Option<&Value>, definitions: &Value) -> Vec<RuleRow> {
     let Some(stage) = stage else {
         return Vec::new();
     };
@@ -531,11 +552,10 @@ fn rules(stage: Option<&Value>, project: &ProjectFile) -> Vec<RuleRow> {
         .map(|s| {
             let name = text(&s["name"]);
             RuleRow {
-                within: project
-                    .segments
+                within: list(definitions)
                     .iter()
-                    .find(|d| d.name == name)
-                    .and_then(|d| d.within.clone()),
+                    .find(|d| d["name"] == name.as_str())
+                    .and_then(|d| d["within"].as_str().map(str::to_string)),
                 description: text(&s["description"]),
                 rule: text(&s["rule"]),
                 accounts: count(&s["accounts"]),
