@@ -7,9 +7,8 @@ use std::sync::Arc;
 
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use cible_core::project::Project;
 use cible_data::{TextTable, parse_bool};
-use cible_store::{Workspace, write_atomic};
+use cible_store::write_atomic;
 use clap::{Args, ValueEnum};
 use parquet::arrow::ArrowWriter;
 use serde::Serialize;
@@ -156,29 +155,8 @@ pub fn run(args: &ExportArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         Layout::Hubspot | Layout::Salesforce => Of::Contacts,
         _ => args.of,
     };
-    let workspace_dir = Project::load(&args.project)?.workspace_dir();
-    if !workspace_dir.join("runs").is_dir() {
-        return Err(CliError::Usage(format!(
-            "{}: no runs here yet; `cible run` makes one",
-            workspace_dir.display()
-        )));
-    }
-    let workspace = Workspace::open(&workspace_dir)?;
-    let run_id = if args.run == "latest" {
-        workspace
-            .latest()?
-            .ok_or_else(|| CliError::Usage("no run yet: `cible run` makes one".into()))?
-            .id
-    } else {
-        args.run.clone()
-    };
+    let (workspace, run_id) = super::open_run(&args.project, &args.run)?;
     let run_dir = workspace.run_dir(&run_id);
-    if !run_dir.is_dir() {
-        return Err(CliError::Usage(format!(
-            "no run {run_id} in {}; `cible runs list` lists them",
-            workspace_dir.display()
-        )));
-    }
     let rules: Vec<String> = workspace
         .read_record(&run_id)
         .map(|record| rule_segments(&record))

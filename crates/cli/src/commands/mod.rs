@@ -72,3 +72,31 @@ impl FormatArg {
         }
     }
 }
+
+/// The workspace of the project in `project` and the id of its run `run` (an id, or
+/// `latest`); an error when there are no runs or no such run.
+pub fn open_run(project: &Path, run: &str) -> Result<(cible_store::Workspace, String), CliError> {
+    let workspace_dir = cible_core::project::Project::load(project)?.workspace_dir();
+    if !workspace_dir.join("runs").is_dir() {
+        return Err(CliError::Usage(format!(
+            "{}: no runs here yet; `cible run` makes one",
+            workspace_dir.display()
+        )));
+    }
+    let workspace = cible_store::Workspace::open(&workspace_dir)?;
+    let id = if run == "latest" {
+        workspace
+            .latest()?
+            .ok_or_else(|| CliError::Usage("no run yet: `cible run` makes one".into()))?
+            .id
+    } else {
+        run.to_string()
+    };
+    if !workspace.run_dir(&id).is_dir() {
+        return Err(CliError::Usage(format!(
+            "no run {id} in {}; `cible runs list` lists them",
+            workspace_dir.display()
+        )));
+    }
+    Ok((workspace, id))
+}

@@ -4,8 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use arrow_array::{Array, BooleanArray, Float64Array, Int32Array, Int64Array};
-use cible_core::project::Project;
-use cible_store::{Workspace, write_atomic};
+use cible_store::write_atomic;
 use clap::Args;
 use parquet::arrow::ProjectionMask;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -50,29 +49,8 @@ struct Summary {
 /// Runs `cible report`.
 pub fn run(args: &ReportArgs, quiet: bool, json: bool) -> Result<(), CliError> {
     let out = args.format.output(quiet, json);
-    let workspace_dir = Project::load(&args.project)?.workspace_dir();
-    if !workspace_dir.join("runs").is_dir() {
-        return Err(CliError::Usage(format!(
-            "{}: no runs here yet; `cible run` makes one",
-            workspace_dir.display()
-        )));
-    }
-    let workspace = Workspace::open(&workspace_dir)?;
+    let (workspace, id) = super::open_run(&args.project, &args.run)?;
     let ids = workspace.run_ids()?;
-    let id = if args.run == "latest" {
-        workspace
-            .latest()?
-            .ok_or_else(|| CliError::Usage("no run yet: `cible run` makes one".into()))?
-            .id
-    } else if ids.contains(&args.run) {
-        args.run.clone()
-    } else {
-        return Err(CliError::Usage(format!(
-            "no run {} in {}; `cible runs list` lists them",
-            args.run,
-            workspace_dir.display()
-        )));
-    };
     let record = workspace.read_record(&id)?;
     let dir = workspace.run_dir(&id);
     let previous_id = ids.iter().filter(|other| **other < id).max().cloned();
