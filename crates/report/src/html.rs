@@ -9,8 +9,17 @@ use crate::charts::{
 use crate::model::{Changes, KChoice, Report, ScoreSection, SegmentCard, StabilityFigures};
 use crate::svg::{colour, escape, number, percent};
 
+/// A rendered report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The HTML document.
+    pub html: String,
+    /// Charts it holds.
+    pub charts: usize,
+}
+
 /// Renders the whole report as one HTML document.
-pub fn render(report: &Report) -> String {
+pub fn render(report: &Report) -> Rendered {
     let mut page = Page::default();
     page.overview(report);
     page.quality(report);
@@ -25,7 +34,7 @@ pub fn render(report: &Report) -> String {
         .iter()
         .map(|(id, title)| format!(r##"<a href="#{id}">{}</a>"##, escape(title)))
         .collect();
-    format!(
+    let html = format!(
         r#"<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -54,13 +63,18 @@ pub fn render(report: &Report) -> String {
         finished = escape(&report.finished_at),
         version = escape(&report.version),
         body = page.body,
-    )
+    );
+    Rendered {
+        html,
+        charts: page.charts,
+    }
 }
 
 #[derive(Default)]
 struct Page {
     body: String,
     sections: Vec<(String, String)>,
+    charts: usize,
 }
 
 impl Page {
@@ -82,6 +96,7 @@ impl Page {
     }
 
     fn figure(&mut self, id: &str, title: &str, note: &str, drawn: Drawn) {
+        self.charts += 1;
         let _ = write!(
             self.body,
             r#"<figure class="chart" id="chart-{id}" data-chart="{id}" data-marks="{marks}"><figcaption>{title}</figcaption>{svg}{note}</figure>"#,
@@ -911,7 +926,9 @@ mod tests {
 
     #[test]
     fn the_page_escapes_text_and_every_chart_has_data() {
-        let html = render(&report());
+        let rendered = render(&report());
+        assert_eq!(rendered.charts, rendered.html.matches("<figure").count());
+        let html = rendered.html;
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(html.contains("<h1>Démo &lt;Île-de-France&gt;</h1>"));
         assert!(html.contains("region = &#39;Île-de-France&#39;"));
@@ -928,7 +945,7 @@ mod tests {
 
     #[test]
     fn sections_without_data_say_why_instead_of_drawing_empty_charts() {
-        let html = render(&Report::default());
+        let html = render(&Report::default()).html;
         assert!(html.contains("No table was loaded."));
         assert!(html.contains("does not cluster accounts"));
         assert!(!html.contains("<figure"));

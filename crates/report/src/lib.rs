@@ -10,7 +10,7 @@ mod html;
 pub mod model;
 pub mod svg;
 
-pub use html::render;
+pub use html::{Rendered, render};
 pub use model::{
     AccountMap, Changes, ExportRow, Heatmap, KChoice, KRow, Report, RuleRow, ScoreSection,
     SegmentCard, StabilityFigures, TableQuality, TagRow, ValueEngagement,

@@ -761,9 +761,9 @@ fn write_run(
     }
     let mut stmt =
         tx.prepare("INSERT OR REPLACE INTO metrics (run, name, value) VALUES (?1, ?2, ?3)")?;
-    if let Some(stage) = record.stages.iter().find(|s| s.name == "segment") {
+    if let Some(details) = record.stage("segment") {
         for name in SEGMENTATION_METRICS {
-            if let Some(value) = stage.details[name].as_f64() {
+            if let Some(value) = details[name].as_f64() {
                 stmt.execute(params![id, format!("segmentation.{name}"), value])?;
             }
         }

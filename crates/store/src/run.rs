@@ -83,6 +83,16 @@ pub struct RunRecord {
     pub outputs: Vec<OutputRecord>,
 }
 
+impl RunRecord {
+    /// The details of the stage `name`, when the run had it.
+    pub fn stage(&self, name: &str) -> Option<&serde_json::Value> {
+        self.stages
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| &s.details)
+    }
+}
+
 impl Workspace {
     /// Opens (creating it if needed) the workspace at `root`, removing staging folders that a
     /// crashed run left behind.

@@ -164,14 +164,13 @@ pub fn segment_definitions(
     record: &RunRecord,
     memberships: &[Membership],
 ) -> Vec<SegmentDefinition> {
-    let stage = |name: &str| record.stages.iter().find(|s| s.name == name);
     let mut definitions = Vec::new();
     let clustered: BTreeSet<&str> = memberships
         .iter()
         .filter(|m| m.kind == SegmentKind::Clustered)
         .map(|m| m.segment.as_str())
         .collect();
-    let segmentation = stage("segment").map(|s| &s.details);
+    let segmentation = record.stage("segment");
     let method = segmentation
         .and_then(|d| d["method"].as_str())
         .unwrap_or("clustering");
@@ -186,7 +185,7 @@ pub fn segment_definitions(
             },
         });
     }
-    let rules = stage("rules").and_then(|s| s.details["segments"].as_array());
+    let rules = record.stage("rules").and_then(|s| s["segments"].as_array());
     for rule in rules.into_iter().flatten() {
         if let Some(name) = rule["name"].as_str() {
             definitions.push(SegmentDefinition {

@@ -161,10 +161,7 @@ pub fn run(args: &ExportArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         .read_record(&run_id)
         .map(|record| rule_segments(&record))
         .unwrap_or_default();
-    let export = export_segment(
-        &run_dir,
-        &run_id,
-        &rules,
+    let export = ExportSource::open(&run_dir, &run_id, rules)?.export(
         &args.segment,
         of,
         args.layout,
@@ -214,31 +211,61 @@ pub struct Export {
 /// The rule segments a run record's `rules` stage defines (with or without members).
 pub fn rule_segments(record: &cible_store::RunRecord) -> Vec<String> {
     record
-        .stages
-        .iter()
-        .filter(|s| s.name == "rules")
-        .flat_map(|stage| stage.details["segments"].as_array().into_iter().flatten())
+        .stage("rules")
+        .and_then(|stage| stage["segments"].as_array())
+        .into_iter()
+        .flatten()
         .filter_map(|s| s["name"].as_str().map(str::to_string))
         .collect()
 }
 
-/// The members of `segment` of the run in `run_dir` (`rules`: its rule segments), as `of`
-/// rows in `layout`, with `columns` (or the defaults) for csv, parquet and json.
-pub fn export_segment(
-    run_dir: &Path,
-    run_id: &str,
-    rules: &[String],
-    segment: &str,
+/// A run's segments and accounts, read once for any number of lists.
+pub struct ExportSource<'a> {
+    run_dir: &'a Path,
+    run_id: &'a str,
+    rules: Vec<String>,
+    accounts: AccountTable,
+}
+
+impl<'a> ExportSource<'a> {
+    /// The run `run_id` in `run_dir`, whose rule segments are `rules`.
+    pub fn open(run_dir: &'a Path, run_id: &'a str, rules: Vec<String>) -> Result<Self, CliError> {
+        Ok(Self {
+            run_dir,
+            run_id,
+            rules,
+            accounts: AccountTable::read(run_dir)?,
+        })
+    }
+
+    /// The members of `segment` as `of` rows in `layout`, with `columns` (or the defaults)
+    /// for csv, parquet and json.
+    pub fn export(
+        &self,
+        segment: &str,
+        of: Of,
+        layout: Layout,
+        columns: &[String],
+    ) -> Result<Export, CliError> {
+        let (run_dir, accounts) = (self.run_dir, &self.accounts);
+        let members = members(self.run_id, &self.rules, run_dir, segment)?;
+        let (table, excluded) = match of {
+            Of::Accounts => (accounts.members(run_dir, &members)?, 0),
+            Of::Contacts => contacts(run_dir, &members, accounts)?,
+        };
+        list(table, excluded, members.len(), of, layout, columns)
+    }
+}
+
+/// `table` (the rows of `accounts` member accounts) in `layout`.
+fn list(
+    table: Rows,
+    excluded: usize,
+    accounts: usize,
     of: Of,
     layout: Layout,
     columns: &[String],
 ) -> Result<Export, CliError> {
-    let members = members(run_id, rules, run_dir, segment)?;
-    let accounts = AccountTable::read(run_dir)?;
-    let (table, excluded) = match of {
-        Of::Accounts => (accounts.members(run_dir, &members)?, 0),
-        Of::Contacts => contacts(run_dir, &members, &accounts)?,
-    };
     let table = match layout {
         Layout::Hubspot => crm(&table, HUBSPOT_HEADER)?,
         Layout::Salesforce => crm(&table, SALESFORCE_HEADER)?,
@@ -257,7 +284,7 @@ pub fn export_segment(
     };
     Ok(Export {
         bytes,
-        accounts: members.len(),
+        accounts,
         rows: table.rows.len(),
         excluded_without_consent: excluded,
         columns: table.columns,

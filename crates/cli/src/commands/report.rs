@@ -71,9 +71,9 @@ pub fn run(args: &ReportArgs, quiet: bool, json: bool) -> Result<(), CliError> {
         .unwrap_or(&record.finished_at)
         .replace('T', " ");
     let report = build_report(&record, &dir, &finished, &numbers, previous)?;
-    let html = cible_report::render(&report);
-    let charts = html.matches("<figure class=\"chart\"").count();
-    write_atomic(&args.out, html.as_bytes()).map_err(|e| {
+    let rendered = cible_report::render(&report);
+    let charts = rendered.charts;
+    write_atomic(&args.out, rendered.html.as_bytes()).map_err(|e| {
         CliError::Usage(format!(
             "cannot write the report to {}: {e}",
             shown(&args.out)

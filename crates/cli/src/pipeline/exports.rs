@@ -6,7 +6,7 @@ use cible_store::StagedRun;
 use clap::ValueEnum;
 use serde::Serialize;
 
-use crate::commands::export::{Layout, Of, export_segment, rule_segments};
+use crate::commands::export::{ExportSource, Layout, Of, rule_segments};
 use crate::error::CliError;
 use crate::output::{Output, count};
 
@@ -38,8 +38,9 @@ pub fn exports_stage(
         return Ok(Vec::new());
     }
     run.create_dir("exports")?;
-    let rules = rule_segments(run.record());
     let dir = run.path("");
+    let id = run.id().to_string();
+    let source = ExportSource::open(&dir, &id, rule_segments(run.record()))?;
     let mut summaries = Vec::with_capacity(exports.len());
     for e in exports {
         // The project's checks admit only the values these parse.
@@ -49,7 +50,8 @@ pub fn exports_stage(
         let of = Of::from_str(e.of(), true).map_err(|_| parse_error("of", e.of()))?;
         let layout =
             Layout::from_str(&e.format, true).map_err(|_| parse_error("format", &e.format))?;
-        let export = export_segment(&dir, run.id(), &rules, &e.segment, of, layout, &e.columns)
+        let export = source
+            .export(&e.segment, of, layout, &e.columns)
             .map_err(|err| CliError::Usage(format!("exports: segment {:?}: {err}", e.segment)))?;
         let file = format!("exports/{}", e.file_name());
         let path = run.path(&file);

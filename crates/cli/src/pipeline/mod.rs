@@ -399,7 +399,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
                     .unwrap_or_else(|e| unreachable!("summaries serialize: {e}")),
             );
         }
-        report_charts = Some(report_stage(&mut run, Some(&table), previous)?);
+        report_charts = Some(report::report_stage(&mut run, Some(&table), previous)?);
         features = Some(FeatureStage {
             summary: table.summary,
             table: run.final_path(features::FEATURES_TABLE),
@@ -408,7 +408,7 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
     }
     let report_charts = match report_charts {
         Some(charts) => charts,
-        None => report_stage(&mut run, None, previous)?,
+        None => report::report_stage(&mut run, None, previous)?,
     };
     let run_dir = workspace.run_dir(run.id());
     let rejects_path = run.final_path("rejects.csv");
@@ -442,20 +442,4 @@ pub fn run_project(project: &Project, command: &str, out: &Output) -> Result<Run
         report_charts,
         run_dir,
     })
-}
-
-/// Renders the report as the stage `report`; returns its number of charts.
-fn report_stage(
-    run: &mut cible_store::StagedRun,
-    features: Option<&cible_features::FeatureTable>,
-    previous: Option<report::Previous<'_>>,
-) -> Result<usize, CliError> {
-    let started = std::time::Instant::now();
-    let charts = report::report_stage(run, features, previous)?;
-    run.add_stage(
-        "report",
-        started.elapsed().as_secs_f64(),
-        serde_json::json!({ "report": report::REPORT, "charts": charts }),
-    );
-    Ok(charts)
 }

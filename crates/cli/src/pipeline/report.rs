@@ -42,12 +42,14 @@ pub struct Previous<'a> {
 /// (`None` when the run has no such numeric feature).
 pub type FeatureNumbers<'a> = dyn Fn(&str) -> Result<Option<Vec<Option<f64>>>, CliError> + 'a;
 
-/// Renders and writes the run's report; returns the number of charts it holds.
+/// Renders and writes the run's report as the stage `report`; returns the number of charts
+/// it holds.
 pub fn report_stage(
     run: &mut StagedRun,
     features: Option<&FeatureTable>,
     previous: Option<Previous<'_>>,
 ) -> Result<usize, CliError> {
+    let started = std::time::Instant::now();
     let dir = run.path("");
     let numbers = |name: &str| match features {
         Some(table) => numbers(table, name),
@@ -55,12 +57,16 @@ pub fn report_stage(
     };
     let finished = chrono::Utc::now().format("%Y-%m-%d %H:%M").to_string();
     let report = build(run.record(), &dir, &finished, &numbers, previous)?;
-    let html = cible_report::render(&report);
-    let charts = html.matches("<figure class=\"chart\"").count();
+    let rendered = cible_report::render(&report);
     let path = run.path(REPORT);
-    std::fs::write(&path, html).map_err(CliError::io(&path))?;
+    std::fs::write(&path, rendered.html).map_err(CliError::io(&path))?;
     run.add_output("report", REPORT, None)?;
-    Ok(charts)
+    run.add_stage(
+        "report",
+        started.elapsed().as_secs_f64(),
+        serde_json::json!({ "report": REPORT, "charts": rendered.charts }),
+    );
+    Ok(rendered.charts)
 }
 
 /// Gathers the report of the run in `dir` whose record is `record` (finished at `finished`,
@@ -74,13 +80,7 @@ pub fn build(
 ) -> Result<Report, CliError> {
     let profiles = read_json(&dir.join("profiles/segments.json"))?;
     let names = cluster_names(profiles.as_ref());
-    let stage = |name: &str| {
-        record
-            .stages
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| &s.details)
-    };
+    let stage = |name: &str| record.stage(name);
     let segment = stage("segment");
     let mut report = Report {
         title: text(&record.parameters["project"]["project"]["name"]),
@@ -170,13 +170,7 @@ fn cluster_label(names: &BTreeMap<String, String>, label: &str) -> String {
 
 fn figures(record: &RunRecord) -> Vec<(String, String)> {
     use cible_report::svg::number;
-    let stage = |name: &str| {
-        record
-            .stages
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| &s.details)
-    };
+    let stage = |name: &str| record.stage(name);
     let mut figures = Vec::new();
     if let Some(ingest) = stage("ingest") {
         for table in list(ingest) {
