@@ -92,9 +92,23 @@ impl StabilityParams {
     pub fn fit<F: Float>(&self, x: &Matrix<F>) -> Result<Stability> {
         self.check()?;
         let reference = self.kmeans.fit(x)?;
-        let k = reference.k();
+        self.fit_around(x, reference.labels())
+    }
+
+    /// Re-fits the segmentation `runs` times on resampled rows and measures the stability of
+    /// `labels`, the segmentation these k-means parameters found on all rows of `x` (a fit
+    /// the caller already has), as [`fit`](Self::fit) does.
+    pub fn fit_around<F: Float>(&self, x: &Matrix<F>, labels: &[usize]) -> Result<Stability> {
+        self.check()?;
+        if labels.len() != x.rows() {
+            return Err(Error::param(
+                "labels",
+                labels.len(),
+                "must have one label per row of the data",
+            ));
+        }
+        let k = labels.iter().max().map_or(0, |m| m + 1);
         let n = x.rows();
-        let labels = reference.labels();
         let mut sizes = vec![0usize; k];
         for &l in labels {
             sizes[l] += 1;
@@ -212,6 +226,18 @@ mod tests {
     fn three_blobs() -> Matrix<f64> {
         let c = Matrix::from_rows(&[[0.0, 0.0], [12.0, 0.0], [0.0, 12.0]]).unwrap();
         make_blobs(900, &c, 1.0, 3).unwrap().0
+    }
+
+    #[test]
+    fn measuring_around_a_fit_already_made_is_the_same_as_fitting() {
+        let x = three_blobs();
+        let params = StabilityParams::new(KMeans::params(3).seed(4)).runs(5);
+        let labels = KMeans::params(3).seed(4).fit(&x).unwrap().labels().to_vec();
+        assert_eq!(
+            params.fit_around(&x, &labels).unwrap(),
+            params.fit(&x).unwrap()
+        );
+        assert!(params.fit_around(&x, &labels[1..]).is_err());
     }
 
     #[test]

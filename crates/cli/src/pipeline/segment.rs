@@ -225,7 +225,12 @@ pub fn segment_stage(
                 "stability of the {k} segments over {} refits",
                 settings.stability_runs
             ));
-            Some(stability(&x, &kmeans.with_k(k), settings.stability_runs)?)
+            Some(stability(
+                &x,
+                &labels,
+                &kmeans.with_k(k),
+                settings.stability_runs,
+            )?)
         }
         _ => None,
     };
@@ -293,9 +298,11 @@ pub fn segment_stage(
     Ok(summary)
 }
 
-/// Refits the segmentation `runs` times on subsamples and sums up each segment's stability.
+/// Refits the segmentation `runs` times on subsamples and sums up the stability of each
+/// segment of `labels` (what `kmeans` found on all of `x`).
 fn stability(
     x: &Matrix<f64>,
+    labels: &[usize],
     kmeans: &cible_ml::KMeansParams,
     runs: usize,
 ) -> Result<StabilitySummary, CliError> {
@@ -304,7 +311,7 @@ fn stability(
         .resampling(cible_ml::Resampling::Subsample {
             fraction: STABILITY_FRACTION,
         })
-        .fit(x)?;
+        .fit_around(x, labels)?;
     Ok(StabilitySummary {
         runs,
         fraction: STABILITY_FRACTION,
