@@ -51,10 +51,12 @@ pub trait Float:
     /// `self × a + b` with one rounding (a library call unless compiled with FMA: see
     /// `simd::mul_add`).
     fn mul_add(self, a: Self, b: Self) -> Self;
+    /// `values` as `f32` when `Self` is `f32`, for kernels written for one type.
+    fn as_f32s(values: &[Self]) -> Option<&[f32]>;
 }
 
 macro_rules! impl_float {
-    ($t:ty) => {
+    ($t:ty, $as_f32s:expr) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const INFINITY: Self = <$t>::INFINITY;
@@ -78,11 +80,15 @@ macro_rules! impl_float {
             fn mul_add(self, a: Self, b: Self) -> Self {
                 <$t>::mul_add(self, a, b)
             }
+            #[inline(always)]
+            fn as_f32s(values: &[Self]) -> Option<&[f32]> {
+                ($as_f32s)(values)
+            }
         }
     };
 }
-impl_float!(f32);
-impl_float!(f64);
+impl_float!(f32, Some);
+impl_float!(f64, |_| None);
 
 /// A dense row-major matrix of finite `f32` or `f64` values: one row per sample (account), one
 /// column per feature.

@@ -18,6 +18,18 @@ pub(crate) trait Kernel {
     /// The loop. Implementations must be `#[inline(always)]` so that they are compiled with
     /// the caller's instruction set. `FMA` says whether [`mul_add`] is one instruction.
     fn run<const FMA: bool>(self) -> Self::Output;
+
+    /// The loop on a processor with AVX2 and FMA, where a kernel may use the vector
+    /// instructions of [`Avx2`] directly; by default [`Kernel::run`] with `FMA`. Must be
+    /// `#[inline(always)]` too.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn run_avx2(self, _avx2: Avx2) -> Self::Output
+    where
+        Self: Sized,
+    {
+        self.run::<true>()
+    }
 }
 
 /// Runs `kernel` with AVX2 and FMA when the processor has them, else for baseline x86-64.
@@ -35,7 +47,105 @@ pub(crate) fn run<K: Kernel>(kernel: K) -> K::Output {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
-    kernel.run::<true>()
+    kernel.run_avx2(Avx2(()))
+}
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx2::Avx2;
+
+/// Eight `f32` lanes in AVX2 registers, as safe methods of a token that proves the processor
+/// has AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[allow(unsafe_code)]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Proof that the processor has AVX2 and FMA: only [`super::run`] makes one, after
+    /// checking. Its methods are `#[inline(always)]`, so that they are compiled inside the
+    /// kernel, which `run` compiles for AVX2 and FMA.
+    #[derive(Clone, Copy)]
+    pub(crate) struct Avx2(pub(super) ());
+
+    // SAFETY (every method): an `Avx2` exists only where the processor has AVX2 and FMA, so
+    // the instructions exist; the loads and stores read and write whole arrays borrowed for
+    // the call.
+    impl Avx2 {
+        /// `[v; 8]`.
+        #[inline(always)]
+        pub(crate) fn splat(self, v: f32) -> __m256 {
+            unsafe { _mm256_set1_ps(v) }
+        }
+
+        /// The eight values of `a`.
+        #[inline(always)]
+        pub(crate) fn load(self, a: &[f32; 8]) -> __m256 {
+            unsafe { _mm256_loadu_ps(a.as_ptr()) }
+        }
+
+        /// Writes `v` into `out`.
+        #[inline(always)]
+        pub(crate) fn store(self, v: __m256, out: &mut [f32; 8]) {
+            unsafe { _mm256_storeu_ps(out.as_mut_ptr(), v) }
+        }
+
+        /// `a × b + c` per lane, rounded once.
+        #[inline(always)]
+        pub(crate) fn mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+            unsafe { _mm256_fmadd_ps(a, b, c) }
+        }
+
+        /// `c − a × b` per lane, rounded once.
+        #[inline(always)]
+        pub(crate) fn neg_mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+            unsafe { _mm256_fnmadd_ps(a, b, c) }
+        }
+
+        /// Lanes of `a` where `a < b`, else of `b`, and the bit mask of the lanes where
+        /// `a < b` as a vector (for [`Avx2::select_i32`]).
+        #[inline(always)]
+        pub(crate) fn min_with_mask(self, a: __m256, b: __m256) -> (__m256, __m256) {
+            unsafe {
+                let less = _mm256_cmp_ps::<_CMP_LT_OQ>(a, b);
+                (_mm256_blendv_ps(b, a, less), less)
+            }
+        }
+
+        /// `[v; 8]` as integers.
+        #[inline(always)]
+        pub(crate) fn splat_i32(self, v: i32) -> __m256i {
+            unsafe { _mm256_set1_epi32(v) }
+        }
+
+        /// Lanes of `a` where `mask` (from [`Avx2::min_with_mask`]) is set, else of `b`.
+        #[inline(always)]
+        pub(crate) fn select_i32(self, mask: __m256, a: __m256i, b: __m256i) -> __m256i {
+            unsafe {
+                _mm256_castps_si256(_mm256_blendv_ps(
+                    _mm256_castsi256_ps(b),
+                    _mm256_castsi256_ps(a),
+                    mask,
+                ))
+            }
+        }
+
+        /// Writes the integer lanes of `v` into `out`.
+        #[inline(always)]
+        pub(crate) fn store_i32(self, v: __m256i, out: &mut [i32; 8]) {
+            unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) }
+        }
+
+        /// The bit mask (lane `l` is bit `l`) of the lanes of `v` equal to its smallest value.
+        /// `v` holds no NaN.
+        #[inline(always)]
+        pub(crate) fn min_lanes(self, v: __m256) -> u32 {
+            unsafe {
+                let m = _mm256_min_ps(v, _mm256_permute2f128_ps::<1>(v, v));
+                let m = _mm256_min_ps(m, _mm256_shuffle_ps::<0b01_00_11_10>(m, m));
+                let m = _mm256_min_ps(m, _mm256_shuffle_ps::<0b10_11_00_01>(m, m));
+                _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_EQ_OQ>(v, m)) as u32
+            }
+        }
+    }
 }
 
 /// `a × b + c`: fused (one rounding) when `FMA`, else a multiplication and an addition

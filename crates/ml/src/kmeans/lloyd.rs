@@ -11,6 +11,8 @@ use rayon::prelude::*;
 
 use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::Avx2;
 use crate::simd::{self, Kernel, mul_add};
 
 /// Rows per unit of parallel work and per partial sum.
@@ -186,6 +188,35 @@ struct AssignGroup<'a, F> {
     sums: Option<&'a mut Sums>,
 }
 
+/// Writes each row's nearest centroid with `nearest(rows)` for `R` rows at a time (and
+/// `nearest_one` for the last few), and returns the number of labels that changed.
+#[inline(always)]
+fn assign_labels<F: Float, const R: usize>(
+    x: &[F],
+    d: usize,
+    labels: &mut [usize],
+    mut nearest: impl FnMut(&[F]) -> [usize; R],
+    mut nearest_one: impl FnMut(&[F]) -> usize,
+) -> usize {
+    let mut changed = 0;
+    let done = labels.len() - labels.len() % R;
+    for (rows, out) in x
+        .chunks_exact(R * d)
+        .zip(labels[..done].chunks_exact_mut(R))
+    {
+        for (label, b) in out.iter_mut().zip(nearest(rows)) {
+            changed += usize::from(*label != b);
+            *label = b;
+        }
+    }
+    for (row, label) in x[done * d..].chunks_exact(d).zip(&mut labels[done..]) {
+        let b = nearest_one(row);
+        changed += usize::from(*label != b);
+        *label = b;
+    }
+    changed
+}
+
 impl<F: Float> Kernel for AssignGroup<'_, F> {
     type Output = usize;
 
@@ -199,28 +230,109 @@ impl<F: Float> Kernel for AssignGroup<'_, F> {
             sums,
         } = self;
         let d = prepared.d;
-        let mut changed = 0;
-        let done = labels.len() - labels.len() % ROWS;
-        for (q, out) in labels[..done].chunks_exact_mut(ROWS).enumerate() {
-            let first = q * ROWS;
-            let rows: [&[F]; ROWS] =
-                std::array::from_fn(|r| &x[(first + r) * d..(first + r + 1) * d]);
-            let best = prepared.nearest_rows::<ROWS, FMA>(rows);
-            for (label, &b) in out.iter_mut().zip(&best) {
-                changed += usize::from(*label != b);
-                *label = b;
-            }
-        }
-        for i in done..labels.len() {
-            let [b] = prepared.nearest_rows::<1, FMA>([&x[i * d..(i + 1) * d]]);
-            changed += usize::from(labels[i] != b);
-            labels[i] = b;
-        }
+        let changed = assign_labels::<F, ROWS>(
+            x,
+            d,
+            labels,
+            |rows| {
+                prepared
+                    .nearest_rows::<ROWS, FMA>(std::array::from_fn(|r| &rows[r * d..(r + 1) * d]))
+            },
+            |row| prepared.nearest_rows::<1, FMA>([row])[0],
+        );
         if let Some(sums) = sums {
             add_rows::<F, FMA>(sums, x, w, labels);
         }
         changed
     }
+
+    /// `f32` data through [`nearest_avx2`] and [`add_rows_avx2`]; `f64` data through
+    /// [`Kernel::run`].
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn run_avx2(self, avx2: Avx2) -> usize {
+        let prepared = self.prepared;
+        let centroids = F::as_f32s(prepared.blocks.as_flattened());
+        let norms = F::as_f32s(prepared.norms.as_flattened());
+        let (Some(x), Some(centroids), Some(norms)) = (F::as_f32s(self.x), centroids, norms) else {
+            return self.run::<true>();
+        };
+        let AssignGroup {
+            w, labels, sums, ..
+        } = self;
+        let d = prepared.d;
+        let (centroids, norms) = (centroids.as_chunks().0, norms.as_chunks().0);
+        let changed = assign_labels::<f32, ROWS_AVX2>(
+            x,
+            d,
+            labels,
+            |rows| nearest_avx2::<ROWS_AVX2>(avx2, centroids, norms, d, rows),
+            |row| nearest_avx2::<1>(avx2, centroids, norms, d, row)[0],
+        );
+        if let Some(sums) = sums {
+            add_rows_avx2(avx2, sums, x, w, labels);
+        }
+        changed
+    }
+}
+
+/// Rows compared with the centroids together by [`nearest_avx2`]: one chain of fused
+/// multiply–adds per row, enough to keep both FMA units busy.
+#[cfg(target_arch = "x86_64")]
+const ROWS_AVX2: usize = 8;
+
+/// [`Prepared::nearest_rows`] for `R` rows of `f32` (row-major in `rows`) with AVX2 and FMA
+/// instructions written out: per lane block, one chain of fused multiply–adds per row in
+/// feature order, the running minimum per lane (value and block) kept in registers, and the
+/// lanes reduced at the end, the lowest index winning ties. `centroids` and `norms` are
+/// [`Prepared`]'s blocks.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn nearest_avx2<const R: usize>(
+    avx2: Avx2,
+    centroids: &[[f32; LANES]],
+    norms: &[[f32; LANES]],
+    d: usize,
+    rows: &[f32],
+) -> [usize; R] {
+    let rows: [&[f32]; R] = std::array::from_fn(|r| &rows[r * d..(r + 1) * d]);
+    let two = avx2.splat(2.0);
+    let mut best = [avx2.splat(f32::INFINITY); R];
+    let mut block = [avx2.splat_i32(0); R];
+    for (b, (cols, norms)) in centroids.chunks_exact(d).zip(norms).enumerate() {
+        let mut acc = [avx2.splat(0.0); R];
+        for (f, c) in cols.iter().enumerate() {
+            let c = avx2.load(c);
+            for r in 0..R {
+                acc[r] = avx2.mul_add(avx2.splat(rows[r][f]), c, acc[r]);
+            }
+        }
+        let norms = avx2.load(norms);
+        let b = avx2.splat_i32(b as i32);
+        for r in 0..R {
+            let (min, nearer) = avx2.min_with_mask(avx2.neg_mul_add(two, acc[r], norms), best[r]);
+            best[r] = min;
+            block[r] = avx2.select_i32(nearer, b, block[r]);
+        }
+    }
+    // Loops, not closures: a closure would be compiled without AVX2, and the instructions
+    // called from it would not be inlined.
+    let mut nearest = [0; R];
+    for r in 0..R {
+        let lanes = avx2.min_lanes(best[r]);
+        nearest[r] = if norms.len() == 1 {
+            lanes.trailing_zeros() as usize
+        } else {
+            let mut blocks = [0; LANES];
+            avx2.store_i32(block[r], &mut blocks);
+            (0..LANES)
+                .filter(|&l| lanes & (1 << l) != 0)
+                .map(|l| blocks[l] as usize * LANES + l)
+                .min()
+                .expect("a smallest lane")
+        };
+    }
+    nearest
 }
 
 /// Adds the rows `x` (row-major, weights `w`) to the sums of their clusters `labels`: in the
@@ -241,6 +353,35 @@ fn add_rows<F: Float, const FMA: bool>(sums: &mut Sums, x: &[F], w: &[f64], labe
         for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
             *total += part.to_f64();
             *part = F::ZERO;
+        }
+    }
+}
+
+/// [`add_rows`] for `f32` rows with AVX2 and FMA instructions written out, eight features at
+/// a time.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn add_rows_avx2(avx2: Avx2, sums: &mut Sums, x: &[f32], w: &[f64], labels: &[usize]) {
+    let d = x.len() / labels.len().max(1);
+    let k = sums.weights.len();
+    let mut local = vec![0.0f32; k * d];
+    for ((x, w), labels) in x.chunks(SUB * d).zip(w.chunks(SUB)).zip(labels.chunks(SUB)) {
+        for ((row, &weight), &label) in x.chunks_exact(d).zip(w).zip(labels) {
+            sums.weights[label] += weight;
+            let wf = weight as f32;
+            let (sums8, sums_rest) = local[label * d..(label + 1) * d].as_chunks_mut::<8>();
+            let (row8, row_rest) = row.as_chunks::<8>();
+            for (s, v) in sums8.iter_mut().zip(row8) {
+                let sum = avx2.mul_add(avx2.splat(wf), avx2.load(v), avx2.load(s));
+                avx2.store(sum, s);
+            }
+            for (s, &v) in sums_rest.iter_mut().zip(row_rest) {
+                *s = wf.mul_add(v, *s);
+            }
+        }
+        for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
+            *total += f64::from(*part);
+            *part = 0.0;
         }
     }
 }
@@ -403,5 +544,67 @@ impl<F: Float> Iterations<F> for Lloyd {
 
     fn into_labels(self) -> Vec<usize> {
         self.labels
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// The assignment through [`simd::run`] (the hand-written AVX2 kernel for `f32` where the
+    /// processor has it) and through the portable kernel give the same labels and sums. The
+    /// values are small integers, so every distance and sum is exact and the two must agree
+    /// bit for bit, ties included: the first and last centroids are equal, and the lowest
+    /// index must win.
+    #[test]
+    fn every_kernel_finds_the_same_labels_and_sums() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for (n, d, k) in [(5000, 16, 8), (4101, 5, 11), (37, 3, 3), (9000, 9, 20)] {
+            let x: Vec<f32> = (0..n * d)
+                .map(|_| rng.random_range(-8..=8) as f32)
+                .collect();
+            let w: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
+            let mut centers: Vec<f32> = (0..k * d)
+                .map(|_| rng.random_range(-6..=6) as f32)
+                .collect();
+            centers.copy_within(0..d, (k - 1) * d);
+            let data = Data { x: &x, w: &w, n, d };
+            let mut labels = vec![usize::MAX; n];
+            let sums = assign(&data, &centers, &mut labels, true);
+
+            let prepared = Prepared::new(&centers, k, d);
+            let mut expected_labels = vec![usize::MAX; n];
+            let mut expected = Sums::zeros(k, d);
+            for (g, group) in expected_labels.chunks_mut(GROUP).enumerate() {
+                let (start, end) = (g * GROUP, g * GROUP + group.len());
+                let mut part = Sums::zeros(k, d);
+                part.changed = AssignGroup {
+                    prepared: &prepared,
+                    x: &x[start * d..end * d],
+                    w: &w[start..end],
+                    labels: group,
+                    sums: Some(&mut part),
+                }
+                .run::<false>();
+                expected.merge(&part);
+            }
+            if let Some(i) = (0..n).find(|&i| labels[i] != expected_labels[i]) {
+                panic!(
+                    "n {n} d {d} k {k}: row {i} is in cluster {} by simd::run, {} by the \
+                     portable kernel",
+                    labels[i], expected_labels[i]
+                );
+            }
+            assert!(
+                !labels.contains(&(k - 1)),
+                "the tie goes to the first centroid"
+            );
+            assert_eq!(sums.sums, expected.sums, "n {n} d {d} k {k}");
+            assert_eq!(sums.weights, expected.weights);
+            assert_eq!(sums.changed, n);
+        }
     }
 }
