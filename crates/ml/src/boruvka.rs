@@ -25,6 +25,7 @@ use rayon::prelude::*;
 
 use crate::kdtree::KdTree;
 use crate::matrix::Float;
+use crate::simd::{self, Kernel};
 use crate::union_find::UnionFind;
 
 /// A node's component when its rows are in more than one.
@@ -82,34 +83,19 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
             .par_chunks_mut(CHUNK)
             .enumerate()
             .for_each(|(chunk, core2)| {
-                let mut scratch = Scratch::default();
-                let mut previous: Option<(Vec<f64>, f64)> = None;
-                for (r, core2) in core2.iter_mut().enumerate() {
-                    graph.load(chunk * CHUNK + r, &mut scratch.point);
-                    // The previous row's `min_samples` nearest rows lie within its core
-                    // distance plus the distance between the two rows (a little more, for
-                    // rounding): a first bound that spares most of the search.
-                    let hint = previous.as_ref().map_or(f64::INFINITY, |(q, c2)| {
-                        let d = squared_distance(&scratch.point, q).sqrt();
-                        ((d + c2.sqrt()) * (1.0 + 1e-9)).powi(2)
-                    });
-                    *core2 = graph
-                        .kth_nearest2(min_samples, hint, &mut scratch)
-                        .unwrap_or_else(|| {
-                            graph
-                                .kth_nearest2(min_samples, f64::INFINITY, &mut scratch)
-                                .expect("an unbounded search finds k rows")
-                        });
-                    let q = previous.get_or_insert_with(|| (Vec::new(), 0.0));
-                    q.0.clone_from(&scratch.point);
-                    q.1 = *core2;
-                }
+                simd::run(CoreDistances {
+                    graph: &graph,
+                    min_samples,
+                    start: chunk * CHUNK,
+                    core2,
+                })
             });
         graph.core2 = core2;
         graph
     }
 
     /// Copies the row at position `i` in tree order into `point`.
+    #[inline(always)]
     fn load(&self, i: usize, point: &mut Vec<f64>) {
         let n = self.tree.order().len();
         point.clear();
@@ -118,6 +104,7 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
 
     /// Squared distances from `p` to the rows at positions `span`, each summed in column
     /// order like [`squared_distance`], into `out`.
+    #[inline(always)]
     fn squared_distances(&self, p: &[f64], span: Range<usize>, out: &mut Vec<f64>) {
         let n = self.tree.order().len();
         out.clear();
@@ -161,6 +148,7 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
     /// The squared distance from `scratch.point` to its `k`-th nearest row (itself included
     /// when it is a row) if it is below `hint`; `None` when it is not (fewer than `k` rows lie
     /// strictly within). Ties do not matter: only the distance is wanted.
+    #[inline(always)]
     fn kth_nearest2(&self, k: usize, hint: f64, scratch: &mut Scratch) -> Option<f64> {
         let Scratch {
             point: p,
@@ -242,11 +230,14 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
         while edges.len() + 1 < n {
             search.start_round(&mut forest);
             found
-                .par_iter_mut()
+                .par_chunks_mut(CHUNK)
                 .enumerate()
-                .with_min_len(CHUNK)
-                .for_each_init(Scratch::default, |scratch, (i, found)| {
-                    *found = search.nearest_other(i, scratch);
+                .for_each(|(chunk, found)| {
+                    simd::run(NearestOthers {
+                        search: &search,
+                        start: chunk * CHUNK,
+                        found,
+                    })
                 });
             lightest.fill(None);
             for (i, edge) in found.iter().enumerate() {
@@ -270,6 +261,74 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
             );
         }
         prim_order(n, &edges)
+    }
+}
+
+/// The squared core distances of the rows at positions `start..start + core2.len()`: a
+/// kernel, so that the searches' distances are computed with the processor's widest
+/// registers (they are not fused: the weights must equal Prim's to the last bit).
+struct CoreDistances<'g, 't, 'a, F: Float> {
+    graph: &'g MutualReachability<'t, 'a, F>,
+    min_samples: usize,
+    start: usize,
+    core2: &'g mut [f64],
+}
+
+impl<F: Float> Kernel for CoreDistances<'_, '_, '_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<const FMA: bool>(self) {
+        let CoreDistances {
+            graph,
+            min_samples,
+            start,
+            core2,
+        } = self;
+        let mut scratch = Scratch::default();
+        let mut previous: Option<(Vec<f64>, f64)> = None;
+        for (r, core2) in core2.iter_mut().enumerate() {
+            graph.load(start + r, &mut scratch.point);
+            // The previous row's `min_samples` nearest rows lie within its core distance plus
+            // the distance between the two rows (a little more, for rounding): a first bound
+            // that spares most of the search.
+            let hint = match &previous {
+                Some((q, c2)) => {
+                    let d = squared_distance(&scratch.point, q).sqrt();
+                    ((d + c2.sqrt()) * (1.0 + 1e-9)).powi(2)
+                }
+                None => f64::INFINITY,
+            };
+            *core2 = match graph.kth_nearest2(min_samples, hint, &mut scratch) {
+                Some(c2) => c2,
+                None => graph
+                    .kth_nearest2(min_samples, f64::INFINITY, &mut scratch)
+                    .expect("an unbounded search finds k rows"),
+            };
+            let q = previous.get_or_insert_with(|| (Vec::new(), 0.0));
+            q.0.clone_from(&scratch.point);
+            q.1 = *core2;
+        }
+    }
+}
+
+/// The lightest edges from the rows at positions `start..start + found.len()` to other
+/// components ([`Search::nearest_other`]), as a kernel like [`CoreDistances`].
+struct NearestOthers<'s, 'g, 't, 'a, F: Float> {
+    search: &'s Search<'g, 't, 'a, F>,
+    start: usize,
+    found: &'s mut [Option<Edge>],
+}
+
+impl<F: Float> Kernel for NearestOthers<'_, '_, '_, '_, F> {
+    type Output = ();
+
+    #[inline(always)]
+    fn run<const FMA: bool>(self) {
+        let mut scratch = Scratch::default();
+        for (r, found) in self.found.iter_mut().enumerate() {
+            *found = self.search.nearest_other(self.start + r, &mut scratch);
+        }
     }
 }
 
@@ -315,6 +374,7 @@ impl<F: Float> Search<'_, '_, '_, F> {
 
     /// The lightest edge from the row at position `i` to a row of another component, unless
     /// the row's component is known to have a lighter one.
+    #[inline(always)]
     fn nearest_other(&self, i: usize, scratch: &mut Scratch) -> Option<Edge> {
         let (graph, tree) = (self.graph, self.graph.tree);
         let c = self.comp[i];
@@ -386,12 +446,14 @@ impl<F: Float> Search<'_, '_, '_, F> {
 
 /// The larger of two numbers that are not NaN: one `max` instruction, where `f64::max` also
 /// handles NaN.
+#[inline(always)]
 fn larger(a: f64, b: f64) -> f64 {
     if a > b { a } else { b }
 }
 
 /// Squared distance between two rows, summed in column order like
 /// [`crate::matrix::distance_f64`], so that weights equal Prim's to the last bit.
+#[inline(always)]
 fn squared_distance(a: &[f64], b: &[f64]) -> f64 {
     let mut s = 0.0;
     for (x, y) in a.iter().zip(b) {

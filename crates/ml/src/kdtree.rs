@@ -98,11 +98,13 @@ impl<'a, F: Float> KdTree<'a, F> {
     }
 
     /// The positions in [`Self::order`] of the rows of node `id`.
+    #[inline(always)]
     pub(crate) fn span(&self, id: usize) -> std::ops::Range<usize> {
         self.nodes[id].start..self.nodes[id].end
     }
 
     /// The two children of node `id`, or `None` for a leaf.
+    #[inline(always)]
     pub(crate) fn children(&self, id: usize) -> Option<(usize, usize)> {
         let node = &self.nodes[id];
         (node.left != usize::MAX).then_some((node.left, node.right))
@@ -110,6 +112,7 @@ impl<'a, F: Float> KdTree<'a, F> {
 
     /// Squared distance from `p` to the nearest point of node `id`'s box. Computed term by
     /// term like a squared distance between rows, it is never above that of a row in the box.
+    #[inline(always)]
     pub(crate) fn box_distance(&self, id: usize, p: &[f64]) -> f64 {
         let d = p.len();
         let lo = &self.boxes[2 * d * id..2 * d * id + d];
