@@ -6,7 +6,10 @@
 //! component's lightest edge is the lightest of its rows' nearest rows in other components,
 //! each found by a search of the k-d tree that skips a node when its box (or the smallest core
 //! distance of its rows) cannot beat the best edge found so far, for the row or for its
-//! component, or when all its rows are in the row's component.
+//! component, or when all its rows are in the row's component. In the first round, where
+//! every row is a component of its own, most rows need no search: the core distances' search
+//! keeps each row's `min_samples` nearest rows (`4 · min_samples` bytes per row), and a near
+//! row whose core distance is not above the row's own gives the lightest edge possible.
 //!
 //! Edges are compared on (weight, smaller row, larger row), weights computed to the last bit as
 //! [`crate::mst::prim`] computes them, so that the tree does not depend on the thread count.
@@ -49,8 +52,8 @@ struct Scratch {
     distances: Vec<f64>,
     /// Nodes to visit, with a lower bound of what they hold.
     stack: Vec<(usize, f64)>,
-    /// The smallest squared distances found so far.
-    nearest: Vec<f64>,
+    /// The smallest squared distances found so far, with their rows' positions in tree order.
+    nearest: Vec<(f64, usize)>,
 }
 
 /// The rows of a k-d tree's data in tree order (a leaf's rows contiguous, in `f64`) and their
@@ -62,6 +65,13 @@ pub(crate) struct MutualReachability<'t, 'a, F: Float> {
     columns: Vec<f64>,
     /// Squared core distances, by position in tree order.
     core2: Vec<f64>,
+    /// `min_samples`.
+    min_samples: usize,
+    /// The positions of each row's `min_samples` nearest rows (itself included), by position.
+    neighbours: Vec<u32>,
+    /// Per position: whether those are all the rows within the core distance (no row outside
+    /// them lies at exactly that distance).
+    complete: Vec<bool>,
 }
 
 impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
@@ -77,20 +87,31 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
             tree,
             columns,
             core2: Vec::new(),
+            min_samples,
+            neighbours: Vec::new(),
+            complete: Vec::new(),
         };
+        assert!(u32::try_from(n).is_ok(), "at most 2³² rows");
         let mut core2 = vec![0.0; n];
+        let mut neighbours = vec![0; n * min_samples];
+        let mut complete = vec![false; n];
         core2
             .par_chunks_mut(CHUNK)
+            .zip(neighbours.par_chunks_mut(CHUNK * min_samples))
+            .zip(complete.par_chunks_mut(CHUNK))
             .enumerate()
-            .for_each(|(chunk, core2)| {
+            .for_each(|(chunk, ((core2, neighbours), complete))| {
                 simd::run(CoreDistances {
                     graph: &graph,
-                    min_samples,
                     start: chunk * CHUNK,
                     core2,
+                    neighbours,
+                    complete,
                 })
             });
         graph.core2 = core2;
+        graph.neighbours = neighbours;
+        graph.complete = complete;
         graph
     }
 
@@ -145,37 +166,38 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
         core
     }
 
-    /// The squared distance from `scratch.point` to its `k`-th nearest row (itself included
-    /// when it is a row) if it is below `hint`; `None` when it is not (fewer than `k` rows lie
-    /// strictly within). Ties do not matter: only the distance is wanted.
+    /// The `k` rows nearest to `scratch.point` (itself included when it is a row), as
+    /// `(squared distance, position)` in increasing order of distance in `scratch.nearest`,
+    /// if the `k`-th is nearer than `hint`; `false` when it is not (fewer than `k` rows lie
+    /// strictly within). Among rows at equal distances, any may be kept.
     #[inline(always)]
-    fn kth_nearest2(&self, k: usize, hint: f64, scratch: &mut Scratch) -> Option<f64> {
+    fn nearest_k(&self, k: usize, hint: f64, scratch: &mut Scratch) -> bool {
         let Scratch {
             point: p,
             distances,
             stack,
             nearest,
         } = scratch;
-        // The `k` smallest squared distances so far, in increasing order; `hint` stands for
-        // the rows not found yet.
+        // `hint` stands for the rows not found yet.
         nearest.clear();
-        nearest.resize(k, hint);
+        nearest.resize(k, (hint, usize::MAX));
         stack.clear();
         stack.push((0, self.tree.box_distance(0, p)));
         while let Some((id, lb)) = stack.pop() {
-            if lb >= nearest[k - 1] {
+            if lb >= nearest[k - 1].0 {
                 continue;
             }
             let Some((l, r)) = self.tree.children(id) else {
-                self.squared_distances(p, self.tree.span(id), distances);
-                for &d2 in distances.iter() {
-                    if d2 < nearest[k - 1] {
+                let span = self.tree.span(id);
+                self.squared_distances(p, span.clone(), distances);
+                for (j, &d2) in span.zip(distances.iter()) {
+                    if d2 < nearest[k - 1].0 {
                         let mut at = k - 1;
-                        while at > 0 && nearest[at - 1] > d2 {
+                        while at > 0 && nearest[at - 1].0 > d2 {
                             nearest[at] = nearest[at - 1];
                             at -= 1;
                         }
-                        nearest[at] = d2;
+                        nearest[at] = (d2, j);
                     }
                 }
                 continue;
@@ -186,20 +208,26 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
             } else {
                 ((r, lr), (l, ll))
             };
-            if far.1 < nearest[k - 1] {
+            if far.1 < nearest[k - 1].0 {
                 stack.push(far);
             }
-            if near.1 < nearest[k - 1] {
+            if near.1 < nearest[k - 1].0 {
                 stack.push(near);
             }
         }
-        (nearest[k - 1] < hint || hint == f64::INFINITY).then_some(nearest[k - 1])
+        nearest[k - 1].0 < hint || hint == f64::INFINITY
     }
 
     /// The `n - 1` edges `(from, to, weight)` of a minimum spanning tree of the rows under the
     /// mutual reachability distance `max(core(a), core(b), ‖a − b‖)`, in the order Prim's
     /// algorithm starting from row 0 adds them, `from` being the row already in the tree.
     pub(crate) fn minimum_spanning_tree(&self) -> Vec<(usize, usize, f64)> {
+        self.spanning_tree(true)
+    }
+
+    /// [`Self::minimum_spanning_tree`]; the first round's edges read off the core distances'
+    /// nearest rows where they show them when `first_from_neighbours`, searched for otherwise.
+    fn spanning_tree(&self, first_from_neighbours: bool) -> Vec<(usize, usize, f64)> {
         let tree = self.tree;
         let n = self.core2.len();
         if n < 2 {
@@ -228,6 +256,7 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
         let mut found: Vec<Option<Edge>> = vec![None; n];
         let mut lightest: Vec<Option<Edge>> = vec![None; n];
         while edges.len() + 1 < n {
+            let first = first_from_neighbours && edges.is_empty();
             search.start_round(&mut forest);
             found
                 .par_chunks_mut(CHUNK)
@@ -237,6 +266,7 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
                         search: &search,
                         start: chunk * CHUNK,
                         found,
+                        first,
                     })
                 });
             lightest.fill(None);
@@ -264,14 +294,16 @@ impl<'t, 'a, F: Float> MutualReachability<'t, 'a, F> {
     }
 }
 
-/// The squared core distances of the rows at positions `start..start + core2.len()`: a
-/// kernel, so that the searches' distances are computed with the processor's widest
-/// registers (they are not fused: the weights must equal Prim's to the last bit).
+/// The squared core distances of the rows at positions `start..start + core2.len()`, their
+/// `min_samples` nearest rows and whether those are every row within the core distance: a
+/// kernel, so that the searches' distances are computed with the processor's widest registers
+/// (they are not fused: the weights must equal Prim's to the last bit).
 struct CoreDistances<'g, 't, 'a, F: Float> {
     graph: &'g MutualReachability<'t, 'a, F>,
-    min_samples: usize,
     start: usize,
     core2: &'g mut [f64],
+    neighbours: &'g mut [u32],
+    complete: &'g mut [bool],
 }
 
 impl<F: Float> Kernel for CoreDistances<'_, '_, '_, F> {
@@ -281,33 +313,50 @@ impl<F: Float> Kernel for CoreDistances<'_, '_, '_, F> {
     fn run<const FMA: bool>(self) {
         let CoreDistances {
             graph,
-            min_samples,
             start,
             core2,
+            neighbours,
+            complete,
         } = self;
+        let m = graph.min_samples;
+        // One row more than the core distance needs, to tell whether another row lies at
+        // exactly that distance.
+        let k = (m + 1).min(graph.tree.order().len());
         let mut scratch = Scratch::default();
+        // The previous row and the squared distance to its `k`-th nearest row.
         let mut previous: Option<(Vec<f64>, f64)> = None;
-        for (r, core2) in core2.iter_mut().enumerate() {
+        for (r, ((core2, neighbours), complete)) in core2
+            .iter_mut()
+            .zip(neighbours.chunks_exact_mut(m))
+            .zip(complete.iter_mut())
+            .enumerate()
+        {
             graph.load(start + r, &mut scratch.point);
-            // The previous row's `min_samples` nearest rows lie within its core distance plus
-            // the distance between the two rows (a little more, for rounding): a first bound
-            // that spares most of the search.
+            // The previous row's `k` nearest rows lie within its `k`-th distance plus the
+            // distance between the two rows (a little more, for rounding): a first bound that
+            // spares most of the search.
             let hint = match &previous {
-                Some((q, c2)) => {
+                Some((q, r2)) => {
                     let d = squared_distance(&scratch.point, q).sqrt();
-                    ((d + c2.sqrt()) * (1.0 + 1e-9)).powi(2)
+                    ((d + r2.sqrt()) * (1.0 + 1e-9)).powi(2)
                 }
                 None => f64::INFINITY,
             };
-            *core2 = match graph.kth_nearest2(min_samples, hint, &mut scratch) {
-                Some(c2) => c2,
-                None => graph
-                    .kth_nearest2(min_samples, f64::INFINITY, &mut scratch)
-                    .expect("an unbounded search finds k rows"),
-            };
+            if !graph.nearest_k(k, hint, &mut scratch) {
+                assert!(
+                    graph.nearest_k(k, f64::INFINITY, &mut scratch),
+                    "an unbounded search finds k rows"
+                );
+            }
+            let nearest = &scratch.nearest;
+            *core2 = nearest[m - 1].0;
+            *complete = k > m && nearest[m].0 > *core2;
+            for (out, &(_, j)) in neighbours.iter_mut().zip(nearest) {
+                *out = j as u32;
+            }
             let q = previous.get_or_insert_with(|| (Vec::new(), 0.0));
             q.0.clone_from(&scratch.point);
-            q.1 = *core2;
+            q.1 = nearest[k - 1].0;
         }
     }
 }
@@ -318,6 +367,8 @@ struct NearestOthers<'s, 'g, 't, 'a, F: Float> {
     search: &'s Search<'g, 't, 'a, F>,
     start: usize,
     found: &'s mut [Option<Edge>],
+    /// Whether this is the first round, where [`Search::first_edge`] answers most rows.
+    first: bool,
 }
 
 impl<F: Float> Kernel for NearestOthers<'_, '_, '_, '_, F> {
@@ -327,7 +378,13 @@ impl<F: Float> Kernel for NearestOthers<'_, '_, '_, '_, F> {
     fn run<const FMA: bool>(self) {
         let mut scratch = Scratch::default();
         for (r, found) in self.found.iter_mut().enumerate() {
-            *found = self.search.nearest_other(self.start + r, &mut scratch);
+            let i = self.start + r;
+            let first = if self.first {
+                self.search.first_edge(i)
+            } else {
+                None
+            };
+            *found = first.or_else(|| self.search.nearest_other(i, &mut scratch));
         }
     }
 }
@@ -370,6 +427,26 @@ impl<F: Float> Search<'_, '_, '_, F> {
         for bound in &self.bound {
             bound.store(f64::INFINITY.to_bits(), Relaxed);
         }
+    }
+
+    /// In the first round, where every row is a component of its own: the lightest edge from
+    /// the row at position `i`, when its nearest rows show it without a search. A near row
+    /// whose core distance is not above the row's gives an edge as light as the row's core
+    /// distance, the lightest possible; when the near rows are every row within that distance,
+    /// the lightest such edge (on the edge order, weight then rows) is among them.
+    fn first_edge(&self, i: usize) -> Option<Edge> {
+        let graph = self.graph;
+        if !graph.complete[i] {
+            return None;
+        }
+        let (own2, order, m) = (graph.core2[i], graph.tree.order(), graph.min_samples);
+        let row = order[i];
+        graph.neighbours[i * m..(i + 1) * m]
+            .iter()
+            .map(|&j| j as usize)
+            .filter(|&j| j != i && graph.core2[j] <= own2)
+            .map(|j| (own2.sqrt(), row.min(order[j]), row.max(order[j])))
+            .min_by(|a, b| a.partial_cmp(b).expect("weights are not NaN"))
     }
 
     /// The lightest edge from the row at position `i` to a row of another component, unless
@@ -583,6 +660,8 @@ mod tests {
             assert!(spans(3_000, &ours), "min_samples {min_samples}");
             let prim = prim_tree(&x, &graph.core_distances());
             assert_eq!(weights(&ours), weights(&prim), "min_samples {min_samples}");
+            // The first round read off the nearest rows gives the searched round's edges.
+            assert_eq!(ours, graph.spanning_tree(false), "min_samples {min_samples}");
             let total = |edges: &[(usize, usize, f64)]| edges.iter().map(|e| e.2).sum::<f64>();
             assert!((total(&ours) - total(&prim)).abs() <= 1e-12 * total(&prim));
         }
@@ -605,6 +684,7 @@ mod tests {
                 // Equal weights are computed identically, so they compare equal.
                 let prim = prim_tree(&x, &graph.core_distances());
                 assert_eq!(weights(&ours), weights(&prim), "{what}");
+                assert_eq!(ours, graph.spanning_tree(false), "{what}");
             }
         }
     }
