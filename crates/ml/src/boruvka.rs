@@ -661,7 +661,11 @@ mod tests {
             let prim = prim_tree(&x, &graph.core_distances());
             assert_eq!(weights(&ours), weights(&prim), "min_samples {min_samples}");
             // The first round read off the nearest rows gives the searched round's edges.
-            assert_eq!(ours, graph.spanning_tree(false), "min_samples {min_samples}");
+            assert_eq!(
+                ours,
+                graph.spanning_tree(false),
+                "min_samples {min_samples}"
+            );
             let total = |edges: &[(usize, usize, f64)]| edges.iter().map(|e| e.2).sum::<f64>();
             assert!((total(&ours) - total(&prim)).abs() <= 1e-12 * total(&prim));
         }

@@ -53,10 +53,12 @@ pub trait Float:
     fn mul_add(self, a: Self, b: Self) -> Self;
     /// `values` as `f32` when `Self` is `f32`, for kernels written for one type.
     fn as_f32s(values: &[Self]) -> Option<&[f32]>;
+    /// `values` as `f64` when `Self` is `f64`.
+    fn as_f64s(values: &[Self]) -> Option<&[f64]>;
 }
 
 macro_rules! impl_float {
-    ($t:ty, $as_f32s:expr) => {
+    ($t:ty, $as_f32s:expr, $as_f64s:expr) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const INFINITY: Self = <$t>::INFINITY;
@@ -84,11 +86,15 @@ macro_rules! impl_float {
             fn as_f32s(values: &[Self]) -> Option<&[f32]> {
                 ($as_f32s)(values)
             }
+            #[inline(always)]
+            fn as_f64s(values: &[Self]) -> Option<&[f64]> {
+                ($as_f64s)(values)
+            }
         }
     };
 }
-impl_float!(f32, Some);
-impl_float!(f64, |_| None);
+impl_float!(f32, Some, |_| None);
+impl_float!(f64, |_| None, Some);
 
 /// A dense row-major matrix of finite `f32` or `f64` values: one row per sample (account), one
 /// column per feature.

@@ -51,98 +51,187 @@ fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
 }
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use avx2::Avx2;
+pub(crate) use avx2::{Avx2, Lanes};
 
-/// Eight `f32` lanes in AVX2 registers, as safe methods of a token that proves the processor
-/// has AVX2 and FMA.
+/// Eight lanes of `f32` or `f64` in AVX2 registers, as safe functions that take a token
+/// proving the processor has AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 mod avx2 {
     use std::arch::x86_64::*;
 
+    use crate::matrix::Float;
+
     /// Proof that the processor has AVX2 and FMA: only [`super::run`] makes one, after
-    /// checking. Its methods are `#[inline(always)]`, so that they are compiled inside the
-    /// kernel, which `run` compiles for AVX2 and FMA.
+    /// checking. The functions that take it are `#[inline(always)]`, so that they are
+    /// compiled inside the kernel, which `run` compiles for AVX2 and FMA.
     #[derive(Clone, Copy)]
     pub(crate) struct Avx2(pub(super) ());
 
-    // SAFETY (every method): an `Avx2` exists only where the processor has AVX2 and FMA, so
+    /// Eight lanes of a float type in AVX2 registers (one for `f32`, two for `f64`).
+    pub(crate) trait Lanes: Float {
+        /// The eight lanes.
+        type V: Copy;
+        /// `[v; 8]`.
+        fn splat(avx2: Avx2, v: Self) -> Self::V;
+        /// The eight values of `a`.
+        fn load(avx2: Avx2, a: &[Self; 8]) -> Self::V;
+        /// Writes `v` into `out`.
+        fn store(avx2: Avx2, v: Self::V, out: &mut [Self; 8]);
+        /// `a × b + c` per lane, rounded once.
+        fn fmadd(avx2: Avx2, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+        /// `c − a × b` per lane, rounded once.
+        fn fnmadd(avx2: Avx2, a: Self::V, b: Self::V, c: Self::V) -> Self::V;
+        /// Per lane, `a` where `a < b`, else `b`; and the mask of the lanes where `a < b`, for
+        /// [`Lanes::select`].
+        fn min_with_mask(avx2: Avx2, a: Self::V, b: Self::V) -> (Self::V, Self::V);
+        /// Per lane, `a` where `mask` (from [`Lanes::min_with_mask`]) is set, else `b`.
+        fn select(avx2: Avx2, mask: Self::V, a: Self::V, b: Self::V) -> Self::V;
+        /// The bit mask (lane `l` is bit `l`) of the lanes of `v` equal to its smallest
+        /// value. `v` holds no NaN.
+        fn min_lanes(avx2: Avx2, v: Self::V) -> u32;
+    }
+
+    // SAFETY (every function): an `Avx2` exists only where the processor has AVX2 and FMA, so
     // the instructions exist; the loads and stores read and write whole arrays borrowed for
     // the call.
-    impl Avx2 {
-        /// `[v; 8]`.
+    impl Lanes for f32 {
+        type V = __m256;
+
         #[inline(always)]
-        pub(crate) fn splat(self, v: f32) -> __m256 {
+        fn splat(_: Avx2, v: f32) -> __m256 {
             unsafe { _mm256_set1_ps(v) }
         }
 
-        /// The eight values of `a`.
         #[inline(always)]
-        pub(crate) fn load(self, a: &[f32; 8]) -> __m256 {
+        fn load(_: Avx2, a: &[f32; 8]) -> __m256 {
             unsafe { _mm256_loadu_ps(a.as_ptr()) }
         }
 
-        /// Writes `v` into `out`.
         #[inline(always)]
-        pub(crate) fn store(self, v: __m256, out: &mut [f32; 8]) {
+        fn store(_: Avx2, v: __m256, out: &mut [f32; 8]) {
             unsafe { _mm256_storeu_ps(out.as_mut_ptr(), v) }
         }
 
-        /// `a × b + c` per lane, rounded once.
         #[inline(always)]
-        pub(crate) fn mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        fn fmadd(_: Avx2, a: __m256, b: __m256, c: __m256) -> __m256 {
             unsafe { _mm256_fmadd_ps(a, b, c) }
         }
 
-        /// `c − a × b` per lane, rounded once.
         #[inline(always)]
-        pub(crate) fn neg_mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        fn fnmadd(_: Avx2, a: __m256, b: __m256, c: __m256) -> __m256 {
             unsafe { _mm256_fnmadd_ps(a, b, c) }
         }
 
-        /// Lanes of `a` where `a < b`, else of `b`, and the bit mask of the lanes where
-        /// `a < b` as a vector (for [`Avx2::select_i32`]).
         #[inline(always)]
-        pub(crate) fn min_with_mask(self, a: __m256, b: __m256) -> (__m256, __m256) {
+        fn min_with_mask(_: Avx2, a: __m256, b: __m256) -> (__m256, __m256) {
             unsafe {
                 let less = _mm256_cmp_ps::<_CMP_LT_OQ>(a, b);
                 (_mm256_blendv_ps(b, a, less), less)
             }
         }
 
-        /// `[v; 8]` as integers.
         #[inline(always)]
-        pub(crate) fn splat_i32(self, v: i32) -> __m256i {
-            unsafe { _mm256_set1_epi32(v) }
+        fn select(_: Avx2, mask: __m256, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_blendv_ps(b, a, mask) }
         }
 
-        /// Lanes of `a` where `mask` (from [`Avx2::min_with_mask`]) is set, else of `b`.
         #[inline(always)]
-        pub(crate) fn select_i32(self, mask: __m256, a: __m256i, b: __m256i) -> __m256i {
-            unsafe {
-                _mm256_castps_si256(_mm256_blendv_ps(
-                    _mm256_castsi256_ps(b),
-                    _mm256_castsi256_ps(a),
-                    mask,
-                ))
-            }
-        }
-
-        /// Writes the integer lanes of `v` into `out`.
-        #[inline(always)]
-        pub(crate) fn store_i32(self, v: __m256i, out: &mut [i32; 8]) {
-            unsafe { _mm256_storeu_si256(out.as_mut_ptr().cast(), v) }
-        }
-
-        /// The bit mask (lane `l` is bit `l`) of the lanes of `v` equal to its smallest value.
-        /// `v` holds no NaN.
-        #[inline(always)]
-        pub(crate) fn min_lanes(self, v: __m256) -> u32 {
+        fn min_lanes(_: Avx2, v: __m256) -> u32 {
             unsafe {
                 let m = _mm256_min_ps(v, _mm256_permute2f128_ps::<1>(v, v));
                 let m = _mm256_min_ps(m, _mm256_shuffle_ps::<0b01_00_11_10>(m, m));
                 let m = _mm256_min_ps(m, _mm256_shuffle_ps::<0b10_11_00_01>(m, m));
                 _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_EQ_OQ>(v, m)) as u32
+            }
+        }
+    }
+
+    impl Lanes for f64 {
+        /// Lanes 0–3, then 4–7.
+        type V = [__m256d; 2];
+
+        #[inline(always)]
+        fn splat(_: Avx2, v: f64) -> [__m256d; 2] {
+            unsafe { [_mm256_set1_pd(v); 2] }
+        }
+
+        #[inline(always)]
+        fn load(_: Avx2, a: &[f64; 8]) -> [__m256d; 2] {
+            unsafe {
+                [
+                    _mm256_loadu_pd(a.as_ptr()),
+                    _mm256_loadu_pd(a[4..].as_ptr()),
+                ]
+            }
+        }
+
+        #[inline(always)]
+        fn store(_: Avx2, v: [__m256d; 2], out: &mut [f64; 8]) {
+            unsafe {
+                _mm256_storeu_pd(out.as_mut_ptr(), v[0]);
+                _mm256_storeu_pd(out[4..].as_mut_ptr(), v[1]);
+            }
+        }
+
+        #[inline(always)]
+        fn fmadd(_: Avx2, a: [__m256d; 2], b: [__m256d; 2], c: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe {
+                [
+                    _mm256_fmadd_pd(a[0], b[0], c[0]),
+                    _mm256_fmadd_pd(a[1], b[1], c[1]),
+                ]
+            }
+        }
+
+        #[inline(always)]
+        fn fnmadd(_: Avx2, a: [__m256d; 2], b: [__m256d; 2], c: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe {
+                [
+                    _mm256_fnmadd_pd(a[0], b[0], c[0]),
+                    _mm256_fnmadd_pd(a[1], b[1], c[1]),
+                ]
+            }
+        }
+
+        #[inline(always)]
+        fn min_with_mask(
+            _: Avx2,
+            a: [__m256d; 2],
+            b: [__m256d; 2],
+        ) -> ([__m256d; 2], [__m256d; 2]) {
+            unsafe {
+                let less = [
+                    _mm256_cmp_pd::<_CMP_LT_OQ>(a[0], b[0]),
+                    _mm256_cmp_pd::<_CMP_LT_OQ>(a[1], b[1]),
+                ];
+                let min = [
+                    _mm256_blendv_pd(b[0], a[0], less[0]),
+                    _mm256_blendv_pd(b[1], a[1], less[1]),
+                ];
+                (min, less)
+            }
+        }
+
+        #[inline(always)]
+        fn select(_: Avx2, mask: [__m256d; 2], a: [__m256d; 2], b: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe {
+                [
+                    _mm256_blendv_pd(b[0], a[0], mask[0]),
+                    _mm256_blendv_pd(b[1], a[1], mask[1]),
+                ]
+            }
+        }
+
+        #[inline(always)]
+        fn min_lanes(_: Avx2, v: [__m256d; 2]) -> u32 {
+            unsafe {
+                let m = _mm256_min_pd(v[0], v[1]);
+                let m = _mm256_min_pd(m, _mm256_permute2f128_pd::<1>(m, m));
+                let m = _mm256_min_pd(m, _mm256_shuffle_pd::<0b0101>(m, m));
+                let low = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(v[0], m));
+                let high = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(v[1], m));
+                (low | (high << 4)) as u32
             }
         }
     }

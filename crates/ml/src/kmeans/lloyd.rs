@@ -11,9 +11,9 @@ use rayon::prelude::*;
 
 use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
-#[cfg(target_arch = "x86_64")]
-use crate::simd::Avx2;
 use crate::simd::{self, Kernel, mul_add};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::{Avx2, Lanes};
 
 /// Rows per unit of parallel work and per partial sum.
 pub(crate) const GROUP: usize = 4096;
@@ -246,88 +246,115 @@ impl<F: Float> Kernel for AssignGroup<'_, F> {
         changed
     }
 
-    /// `f32` data through [`nearest_avx2`] and [`add_rows_avx2`]; `f64` data through
-    /// [`Kernel::run`].
+    /// Through [`assign_avx2`], eight rows at a time for `f32` and four for `f64` (whose
+    /// lanes take two registers).
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     fn run_avx2(self, avx2: Avx2) -> usize {
-        let prepared = self.prepared;
-        let centroids = F::as_f32s(prepared.blocks.as_flattened());
-        let norms = F::as_f32s(prepared.norms.as_flattened());
-        let (Some(x), Some(centroids), Some(norms)) = (F::as_f32s(self.x), centroids, norms) else {
-            return self.run::<true>();
-        };
         let AssignGroup {
-            w, labels, sums, ..
+            prepared,
+            x,
+            w,
+            labels,
+            sums,
         } = self;
         let d = prepared.d;
-        let (centroids, norms) = (centroids.as_chunks().0, norms.as_chunks().0);
-        let changed = assign_labels::<f32, ROWS_AVX2>(
-            x,
-            d,
-            labels,
-            |rows| nearest_avx2::<ROWS_AVX2>(avx2, centroids, norms, d, rows),
-            |row| nearest_avx2::<1>(avx2, centroids, norms, d, row)[0],
+        let (blocks, norms) = (
+            prepared.blocks.as_flattened(),
+            prepared.norms.as_flattened(),
         );
-        if let Some(sums) = sums {
-            add_rows_avx2(avx2, sums, x, w, labels);
+        if let (Some(x), Some(blocks), Some(norms)) =
+            (F::as_f32s(x), F::as_f32s(blocks), F::as_f32s(norms))
+        {
+            assign_avx2::<f32, 8>(avx2, x, w, d, blocks, norms, labels, sums)
+        } else if let (Some(x), Some(blocks), Some(norms)) =
+            (F::as_f64s(x), F::as_f64s(blocks), F::as_f64s(norms))
+        {
+            assign_avx2::<f64, 4>(avx2, x, w, d, blocks, norms, labels, sums)
+        } else {
+            unreachable!("a Float is f32 or f64")
         }
-        changed
     }
 }
 
-/// Rows compared with the centroids together by [`nearest_avx2`]: one chain of fused
-/// multiply–adds per row, enough to keep both FMA units busy.
+/// One group's assignment with AVX2 and FMA instructions written out: [`nearest_avx2`] for
+/// `R` rows at a time, then [`add_rows_avx2`]. `blocks` and `norms` are [`Prepared`]'s.
 #[cfg(target_arch = "x86_64")]
-const ROWS_AVX2: usize = 8;
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn assign_avx2<T: Lanes, const R: usize>(
+    avx2: Avx2,
+    x: &[T],
+    w: &[f64],
+    d: usize,
+    blocks: &[T],
+    norms: &[T],
+    labels: &mut [usize],
+    sums: Option<&mut Sums>,
+) -> usize {
+    let (centroids, norms) = (blocks.as_chunks().0, norms.as_chunks().0);
+    let changed = assign_labels::<T, R>(
+        x,
+        d,
+        labels,
+        |rows| nearest_avx2::<T, R>(avx2, centroids, norms, d, rows),
+        |row| nearest_avx2::<T, 1>(avx2, centroids, norms, d, row)[0],
+    );
+    if let Some(sums) = sums {
+        add_rows_avx2(avx2, sums, x, w, labels);
+    }
+    changed
+}
 
-/// [`Prepared::nearest_rows`] for `R` rows of `f32` (row-major in `rows`) with AVX2 and FMA
+/// [`Prepared::nearest_rows`] for `R` rows (row-major in `rows`) with AVX2 and FMA
 /// instructions written out: per lane block, one chain of fused multiply–adds per row in
 /// feature order, the running minimum per lane (value and block) kept in registers, and the
 /// lanes reduced at the end, the lowest index winning ties. `centroids` and `norms` are
 /// [`Prepared`]'s blocks.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn nearest_avx2<const R: usize>(
+fn nearest_avx2<T: Lanes, const R: usize>(
     avx2: Avx2,
-    centroids: &[[f32; LANES]],
-    norms: &[[f32; LANES]],
+    centroids: &[[T; LANES]],
+    norms: &[[T; LANES]],
     d: usize,
-    rows: &[f32],
+    rows: &[T],
 ) -> [usize; R] {
-    let rows: [&[f32]; R] = std::array::from_fn(|r| &rows[r * d..(r + 1) * d]);
-    let two = avx2.splat(2.0);
-    let mut best = [avx2.splat(f32::INFINITY); R];
-    let mut block = [avx2.splat_i32(0); R];
+    let rows: [&[T]; R] = std::array::from_fn(|r| &rows[r * d..(r + 1) * d]);
+    let two = T::splat(avx2, T::from_f64(2.0));
+    let mut best = [T::splat(avx2, T::INFINITY); R];
+    // The block of each lane's minimum, as a float (exact: blocks are few).
+    let mut block = [T::splat(avx2, T::ZERO); R];
     for (b, (cols, norms)) in centroids.chunks_exact(d).zip(norms).enumerate() {
-        let mut acc = [avx2.splat(0.0); R];
+        let mut acc = [T::splat(avx2, T::ZERO); R];
         for (f, c) in cols.iter().enumerate() {
-            let c = avx2.load(c);
+            let c = T::load(avx2, c);
             for r in 0..R {
-                acc[r] = avx2.mul_add(avx2.splat(rows[r][f]), c, acc[r]);
+                acc[r] = T::fmadd(avx2, T::splat(avx2, rows[r][f]), c, acc[r]);
             }
         }
-        let norms = avx2.load(norms);
-        let b = avx2.splat_i32(b as i32);
+        let norms = T::load(avx2, norms);
+        let b = T::splat(avx2, T::from_f64(b as f64));
         for r in 0..R {
-            let (min, nearer) = avx2.min_with_mask(avx2.neg_mul_add(two, acc[r], norms), best[r]);
+            let dist = T::fnmadd(avx2, two, acc[r], norms);
+            let (min, nearer) = T::min_with_mask(avx2, dist, best[r]);
             best[r] = min;
-            block[r] = avx2.select_i32(nearer, b, block[r]);
+            block[r] = T::select(avx2, nearer, b, block[r]);
         }
     }
     // Loops, not closures: a closure would be compiled without AVX2, and the instructions
     // called from it would not be inlined.
     let mut nearest = [0; R];
     for r in 0..R {
-        let lanes = avx2.min_lanes(best[r]);
+        let lanes = T::min_lanes(avx2, best[r]);
         nearest[r] = if norms.len() == 1 {
             lanes.trailing_zeros() as usize
         } else {
-            let mut blocks = [0; LANES];
-            avx2.store_i32(block[r], &mut blocks);
+            let mut blocks = [T::ZERO; LANES];
+            T::store(avx2, block[r], &mut blocks);
             (0..LANES)
                 .filter(|&l| lanes & (1 << l) != 0)
-                .map(|l| blocks[l] as usize * LANES + l)
+                .map(|l| blocks[l].to_f64() as usize * LANES + l)
                 .min()
                 .expect("a smallest lane")
         };
@@ -357,31 +384,30 @@ fn add_rows<F: Float, const FMA: bool>(sums: &mut Sums, x: &[F], w: &[f64], labe
     }
 }
 
-/// [`add_rows`] for `f32` rows with AVX2 and FMA instructions written out, eight features at
-/// a time.
+/// [`add_rows`] with AVX2 and FMA instructions written out, eight features at a time.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn add_rows_avx2(avx2: Avx2, sums: &mut Sums, x: &[f32], w: &[f64], labels: &[usize]) {
+fn add_rows_avx2<T: Lanes>(avx2: Avx2, sums: &mut Sums, x: &[T], w: &[f64], labels: &[usize]) {
     let d = x.len() / labels.len().max(1);
     let k = sums.weights.len();
-    let mut local = vec![0.0f32; k * d];
+    let mut local = vec![T::ZERO; k * d];
     for ((x, w), labels) in x.chunks(SUB * d).zip(w.chunks(SUB)).zip(labels.chunks(SUB)) {
         for ((row, &weight), &label) in x.chunks_exact(d).zip(w).zip(labels) {
             sums.weights[label] += weight;
-            let wf = weight as f32;
+            let wt = T::from_f64(weight);
             let (sums8, sums_rest) = local[label * d..(label + 1) * d].as_chunks_mut::<8>();
             let (row8, row_rest) = row.as_chunks::<8>();
             for (s, v) in sums8.iter_mut().zip(row8) {
-                let sum = avx2.mul_add(avx2.splat(wf), avx2.load(v), avx2.load(s));
-                avx2.store(sum, s);
+                let sum = T::fmadd(avx2, T::splat(avx2, wt), T::load(avx2, v), T::load(avx2, s));
+                T::store(avx2, sum, s);
             }
             for (s, &v) in sums_rest.iter_mut().zip(row_rest) {
-                *s = wf.mul_add(v, *s);
+                *s = wt.mul_add(v, *s);
             }
         }
         for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
-            *total += f64::from(*part);
-            *part = 0.0;
+            *total += part.to_f64();
+            *part = T::ZERO;
         }
     }
 }
@@ -561,15 +587,21 @@ mod tests {
     /// index must win.
     #[test]
     fn every_kernel_finds_the_same_labels_and_sums() {
+        same_labels_and_sums::<f32>();
+        same_labels_and_sums::<f64>();
+    }
+
+    fn same_labels_and_sums<F: Float>() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         for (n, d, k) in [(5000, 16, 8), (4101, 5, 11), (37, 3, 3), (9000, 9, 20)] {
-            let x: Vec<f32> = (0..n * d)
-                .map(|_| rng.random_range(-8..=8) as f32)
-                .collect();
+            let mut integers = |count: usize, range: i32| -> Vec<F> {
+                (0..count)
+                    .map(|_| F::from_f64(f64::from(rng.random_range(-range..=range))))
+                    .collect()
+            };
+            let x = integers(n * d, 8);
+            let mut centers = integers(k * d, 6);
             let w: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
-            let mut centers: Vec<f32> = (0..k * d)
-                .map(|_| rng.random_range(-6..=6) as f32)
-                .collect();
             centers.copy_within(0..d, (k - 1) * d);
             let data = Data { x: &x, w: &w, n, d };
             let mut labels = vec![usize::MAX; n];
