@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Clustering: cible-ml against scikit-learn, fast_hdbscan and kmodes on the same data files, same run.
-# Usage: benches/clustering.sh [--threads N] [--repeat N] [--only kmeans,minibatch,...]
+# Usage: benches/clustering.sh [--threads N] [--repeat N] [--only kmeans,minibatch,hdbscan-sklearn-100k,...]
 # The data files (about 700 MB) and results.json go to bench-data/clustering/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
