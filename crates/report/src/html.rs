@@ -260,7 +260,7 @@ impl Page {
         );
         if let Some(map) = &report.map {
             let note = format!(
-                "{} of {} accounts shown. The two axes are the first two principal components of the clustered features; they explain {} and {} of their variance.",
+                "{} of {} accounts shown: beyond 3,000, each segment keeps its share of the points, and at least 100 so that small segments show. The two axes are the first two principal components of the clustered features; they explain {} and {} of their variance.",
                 number(map.points.len() as f64),
                 number(map.accounts as f64),
                 percent(map.variance.0),

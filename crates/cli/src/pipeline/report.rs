@@ -18,8 +18,11 @@ use crate::error::CliError;
 
 /// The report, relative to the run folder.
 pub const REPORT: &str = "report.html";
-/// Most accounts drawn on a scatter plot: beyond, an evenly spaced sample of them.
+/// About the most accounts drawn on a scatter plot: beyond, a sample stratified by segment.
 const MAX_POINTS: usize = 3_000;
+/// Fewest accounts of a segment drawn (all of them when it has fewer), so that small segments
+/// show beside large ones.
+const MIN_POINTS_PER_SEGMENT: usize = 100;
 /// Features of the heatmap: the most distinguishing of each segment, up to this many.
 const HEATMAP_FEATURES: usize = 16;
 /// Candidates for the value axis of the value × engagement matrix, in order of preference.
@@ -290,9 +293,35 @@ fn k_choice(segment: &Value) -> Option<KChoice> {
     })
 }
 
-/// Every `step`-th row, so that at most [`MAX_POINTS`] are drawn.
-fn step(rows: usize) -> usize {
-    rows.div_ceil(MAX_POINTS).max(1)
+/// Which rows a scatter plot draws, given each row's segment: every row up to [`MAX_POINTS`];
+/// beyond, each segment's share of [`MAX_POINTS`] but at least [`MIN_POINTS_PER_SEGMENT`],
+/// evenly spaced through the segment's rows. Rows without a segment are not drawn.
+fn drawn(labels: &[Option<usize>]) -> Vec<bool> {
+    let labelled = labels.iter().flatten().count();
+    if labelled <= MAX_POINTS {
+        return labels.iter().map(Option::is_some).collect();
+    }
+    let k = labels.iter().flatten().max().map_or(0, |m| m + 1);
+    let mut sizes = vec![0; k];
+    for &l in labels.iter().flatten() {
+        sizes[l] += 1;
+    }
+    let quota: Vec<usize> = sizes
+        .iter()
+        .map(|&size| (size * MAX_POINTS / labelled).max(MIN_POINTS_PER_SEGMENT.min(size)))
+        .collect();
+    // The `j`-th of a segment's rows is drawn when it is the first at or after a multiple of
+    // `size / quota`.
+    let mut seen = vec![0; k];
+    labels
+        .iter()
+        .map(|label| {
+            let Some(l) = *label else { return false };
+            let j = seen[l];
+            seen[l] += 1;
+            (j * quota[l]).div_ceil(sizes[l]) != ((j + 1) * quota[l]).div_ceil(sizes[l])
+        })
+        .collect()
 }
 
 fn read_map(
@@ -304,13 +333,17 @@ fn read_map(
         return Ok(None);
     };
     let rows = read_csv(path)?;
-    let every = step(rows.len());
+    let labels: Vec<Option<usize>> = rows
+        .iter()
+        .map(|r| r.get(1).and_then(|l| l.parse().ok()))
+        .collect();
     let points = rows
         .iter()
-        .step_by(every)
-        .filter_map(|r| {
-            let label: usize = r.get(1)?.parse().ok()?;
-            Some((r.get(2)?.parse().ok()?, r.get(3)?.parse().ok()?, label))
+        .zip(&labels)
+        .zip(drawn(&labels))
+        .filter(|(_, draw)| *draw)
+        .filter_map(|((r, label), _)| {
+            Some((r.get(2)?.parse().ok()?, r.get(3)?.parse().ok()?, (*label)?))
         })
         .collect();
     let variance = &segment["map_variance"];
@@ -496,7 +529,7 @@ fn value_engagement(
     let mut by_segment: Vec<(Vec<f64>, Vec<f64>)> = vec![(Vec::new(), Vec::new()); k];
     let (mut all_x, mut all_y) = (Vec::new(), Vec::new());
     let mut points = Vec::new();
-    let every = step(labels.len());
+    let draw = drawn(&labels);
     for (i, ((xv, yv), label)) in x.iter().zip(&engagements).zip(&labels).enumerate() {
         let (Some(xv), Some(yv), Some(label)) = (xv, yv, label) else {
             continue;
@@ -505,7 +538,7 @@ fn value_engagement(
         by_segment[*label].1.push(*yv);
         all_x.push(*xv);
         all_y.push(*yv);
-        if i % every == 0 {
+        if draw[i] {
             points.push((*xv, *yv, *label));
         }
     }
@@ -784,4 +817,43 @@ fn scores(stage: Option<&Value>, dir: &Path) -> Result<Vec<ScoreSection>, CliErr
         });
     }
     Ok(sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_data_is_drawn_whole_and_large_data_stratified() {
+        let small: Vec<Option<usize>> = (0..50).map(|i| (i % 7 != 0).then_some(i % 3)).collect();
+        let draw = drawn(&small);
+        assert!(draw.iter().zip(&small).all(|(d, l)| *d == l.is_some()));
+
+        // 20,000 rows: segments of 19,650, 300 and 50 rows, interleaved.
+        let labels: Vec<Option<usize>> = (0..20_000)
+            .map(|i| {
+                Some(match i % 400 {
+                    0..=5 => 1,
+                    6 => 2,
+                    _ => 0,
+                })
+            })
+            .collect();
+        let draw = drawn(&labels);
+        let count = |segment| {
+            labels
+                .iter()
+                .zip(&draw)
+                .filter(|(l, d)| **d && **l == Some(segment))
+                .count()
+        };
+        // The large segment keeps its share, the middle one its minimum (its share is 45),
+        // the smallest is drawn whole.
+        assert_eq!((count(0), count(1), count(2)), (2_947, 100, 50));
+        // Evenly spaced: the large segment's drawn rows are never far apart.
+        let rows: Vec<usize> = (0..labels.len())
+            .filter(|&i| draw[i] && labels[i] == Some(0))
+            .collect();
+        assert!(rows.windows(2).all(|w| w[1] - w[0] <= 16), "{rows:?}");
+    }
 }
