@@ -253,57 +253,48 @@ impl<F: Float> Kernel for AssignGroup<'_, F> {
     #[cfg(target_arch = "x86_64")]
     #[inline(always)]
     fn run_avx2(self, avx2: Avx2) -> usize {
-        let AssignGroup {
-            prepared,
-            x,
-            w,
-            labels,
-            sums,
-        } = self;
-        let d = prepared.d;
+        let prepared = self.prepared;
         let (blocks, norms) = (
             prepared.blocks.as_flattened(),
             prepared.norms.as_flattened(),
         );
         if let (Some(x), Some(blocks), Some(norms)) =
-            (F::as_f32s(x), F::as_f32s(blocks), F::as_f32s(norms))
+            (F::as_f32s(self.x), F::as_f32s(blocks), F::as_f32s(norms))
         {
-            assign_avx2::<f32, 8>(avx2, x, w, d, blocks, norms, labels, sums)
+            assign_avx2::<F, f32, 8>(avx2, self, x, blocks, norms)
         } else if let (Some(x), Some(blocks), Some(norms)) =
-            (F::as_f64s(x), F::as_f64s(blocks), F::as_f64s(norms))
+            (F::as_f64s(self.x), F::as_f64s(blocks), F::as_f64s(norms))
         {
-            assign_avx2::<f64, 4>(avx2, x, w, d, blocks, norms, labels, sums)
+            assign_avx2::<F, f64, 4>(avx2, self, x, blocks, norms)
         } else {
             unreachable!("a Float is f32 or f64")
         }
     }
 }
 
-/// One group's assignment with AVX2 and FMA instructions written out: [`nearest_avx2`] for
-/// `R` rows at a time, then [`add_rows_avx2`]. `blocks` and `norms` are [`Prepared`]'s.
+/// `group`'s assignment with AVX2 and FMA instructions written out, its rows, centroids and
+/// norms given as `T` (the same values): [`nearest_avx2`] for `R` rows at a time, then
+/// [`add_rows_avx2`].
 #[cfg(target_arch = "x86_64")]
-#[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn assign_avx2<T: Lanes, const R: usize>(
+fn assign_avx2<F: Float, T: Lanes, const R: usize>(
     avx2: Avx2,
+    group: AssignGroup<'_, F>,
     x: &[T],
-    w: &[f64],
-    d: usize,
     blocks: &[T],
     norms: &[T],
-    labels: &mut [usize],
-    sums: Option<&mut Sums>,
 ) -> usize {
+    let d = group.prepared.d;
     let (centroids, norms) = (blocks.as_chunks().0, norms.as_chunks().0);
     let changed = assign_labels::<T, R>(
         x,
         d,
-        labels,
+        group.labels,
         |rows| nearest_avx2::<T, R>(avx2, centroids, norms, d, rows),
         |row| nearest_avx2::<T, 1>(avx2, centroids, norms, d, row)[0],
     );
-    if let Some(sums) = sums {
-        add_rows_avx2(avx2, sums, x, w, labels);
+    if let Some(sums) = group.sums {
+        add_rows_avx2(avx2, sums, x, group.w, group.labels);
     }
     changed
 }
@@ -368,48 +359,55 @@ fn nearest_avx2<T: Lanes, const R: usize>(
 /// data's precision for [`SUB`] rows at a time, then in `f64`.
 #[inline(always)]
 fn add_rows<F: Float, const FMA: bool>(sums: &mut Sums, x: &[F], w: &[f64], labels: &[usize]) {
-    let d = x.len() / labels.len().max(1);
-    let k = sums.weights.len();
-    let mut local = vec![F::ZERO; k * d];
-    for ((x, w), labels) in x.chunks(SUB * d).zip(w.chunks(SUB)).zip(labels.chunks(SUB)) {
-        for ((row, &weight), &label) in x.chunks_exact(d).zip(w).zip(labels) {
-            sums.weights[label] += weight;
-            let wf = F::from_f64(weight);
-            for (s, &v) in local[label * d..(label + 1) * d].iter_mut().zip(row) {
-                *s = mul_add::<F, FMA>(wf, v, *s);
-            }
+    add_rows_with(sums, x, w, labels, |sum, row, weight| {
+        for (s, &v) in sum.iter_mut().zip(row) {
+            *s = mul_add::<F, FMA>(weight, v, *s);
         }
-        for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
-            *total += part.to_f64();
-            *part = F::ZERO;
-        }
-    }
+    });
 }
 
 /// [`add_rows`] with AVX2 and FMA instructions written out, eight features at a time.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
 fn add_rows_avx2<T: Lanes>(avx2: Avx2, sums: &mut Sums, x: &[T], w: &[f64], labels: &[usize]) {
+    add_rows_with(sums, x, w, labels, |sum, row, weight| {
+        let (sum8, sum_rest) = sum.as_chunks_mut::<8>();
+        let (row8, row_rest) = row.as_chunks::<8>();
+        let weight8 = T::splat(avx2, weight);
+        for (s, v) in sum8.iter_mut().zip(row8) {
+            let added = T::fmadd(avx2, weight8, T::load(avx2, v), T::load(avx2, s));
+            T::store(avx2, added, s);
+        }
+        for (s, &v) in sum_rest.iter_mut().zip(row_rest) {
+            *s = weight.mul_add(v, *s);
+        }
+    });
+}
+
+/// The loop of [`add_rows`], with `add(sum, row, weight)` adding a row to its cluster's sum.
+#[inline(always)]
+fn add_rows_with<F: Float>(
+    sums: &mut Sums,
+    x: &[F],
+    w: &[f64],
+    labels: &[usize],
+    mut add: impl FnMut(&mut [F], &[F], F),
+) {
     let d = x.len() / labels.len().max(1);
     let k = sums.weights.len();
-    let mut local = vec![T::ZERO; k * d];
+    let mut local = vec![F::ZERO; k * d];
     for ((x, w), labels) in x.chunks(SUB * d).zip(w.chunks(SUB)).zip(labels.chunks(SUB)) {
         for ((row, &weight), &label) in x.chunks_exact(d).zip(w).zip(labels) {
             sums.weights[label] += weight;
-            let wt = T::from_f64(weight);
-            let (sums8, sums_rest) = local[label * d..(label + 1) * d].as_chunks_mut::<8>();
-            let (row8, row_rest) = row.as_chunks::<8>();
-            for (s, v) in sums8.iter_mut().zip(row8) {
-                let sum = T::fmadd(avx2, T::splat(avx2, wt), T::load(avx2, v), T::load(avx2, s));
-                T::store(avx2, sum, s);
-            }
-            for (s, &v) in sums_rest.iter_mut().zip(row_rest) {
-                *s = wt.mul_add(v, *s);
-            }
+            add(
+                &mut local[label * d..(label + 1) * d],
+                row,
+                F::from_f64(weight),
+            );
         }
         for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
             *total += part.to_f64();
-            *part = T::ZERO;
+            *part = F::ZERO;
         }
     }
 }
