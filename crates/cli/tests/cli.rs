@@ -380,6 +380,26 @@ fn demo_runs_end_to_end_and_agrees_with_the_truth() {
     let rendered = std::fs::read_to_string(dir.path().join("again.html")).unwrap();
     assert_eq!(charts(&rendered), charts(&second));
     assert!(rendered.contains("Adjusted Rand index between the two segmentations: 1.000"));
+    // `--run previous` is the first run, which has no run before it.
+    let previous = cible(
+        &[
+            "report",
+            "--project",
+            "demo",
+            "--run",
+            "previous",
+            "--out",
+            "first.html",
+            "--json",
+        ],
+        dir.path(),
+    );
+    assert!(previous.status.success(), "{}", stderr(&previous));
+    let summary: serde_json::Value = serde_json::from_str(&stdout(&previous)).unwrap();
+    assert_eq!(summary["run"], latest.trim());
+    assert!(summary["previous"].is_null(), "{summary}");
+    let rendered = std::fs::read_to_string(dir.path().join("first.html")).unwrap();
+    assert_eq!(charts(&rendered), charts(&first));
     let missing = cible(
         &[
             "report",

@@ -41,7 +41,7 @@ pub struct ExportArgs {
     /// The project folder, holding cible.toml.
     #[arg(long, default_value = ".")]
     project: PathBuf,
-    /// The run: its id, or `latest`.
+    /// The run: its id, `latest` or `previous` (the run before the latest).
     #[arg(long, default_value = "latest")]
     run: String,
     /// What to export: the accounts, or their consenting contacts.

@@ -84,13 +84,30 @@ pub fn open_run(project: &Path, run: &str) -> Result<(cible_store::Workspace, St
         )));
     }
     let workspace = cible_store::Workspace::open(&workspace_dir)?;
-    let id = if run == "latest" {
-        workspace
-            .latest()?
-            .ok_or_else(|| CliError::Usage("no run yet: `cible run` makes one".into()))?
-            .id
-    } else {
-        run.to_string()
+    let id = match run {
+        "latest" => {
+            workspace
+                .latest()?
+                .ok_or_else(|| CliError::Usage("no run yet: `cible run` makes one".into()))?
+                .id
+        }
+        "previous" => {
+            // The run catalog knows the order of the runs; it records any it lacks first.
+            let mut catalog = cible_store::Catalog::open(&workspace)?;
+            catalog.sync(&workspace)?;
+            match catalog.resolve(run) {
+                Err(cible_store::StoreError::UnknownRun { known, .. }) => {
+                    return Err(CliError::Usage(format!(
+                        "no run before the latest: the workspace has {} run{}; `cible run` \
+                         makes another",
+                        known.len(),
+                        if known.len() == 1 { "" } else { "s" }
+                    )));
+                }
+                found => found?,
+            }
+        }
+        _ => run.to_string(),
     };
     if !workspace.run_dir(&id).is_dir() {
         return Err(CliError::Usage(format!(

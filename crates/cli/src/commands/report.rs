@@ -28,7 +28,7 @@ pub struct ReportArgs {
     /// The project folder, holding cible.toml.
     #[arg(long, default_value = ".")]
     project: PathBuf,
-    /// The run: its id, or `latest`.
+    /// The run: its id, `latest` or `previous` (the run before the latest).
     #[arg(long, default_value = "latest")]
     run: String,
     /// The file to write (replaced atomically).
