@@ -73,8 +73,8 @@ impl FormatArg {
     }
 }
 
-/// The workspace of the project in `project` and the id of its run `run` (an id, or
-/// `latest`); an error when there are no runs or no such run.
+/// The workspace of the project in `project` and the id of its run `run` (an id, `latest`
+/// or `previous`); an error when there are no runs or no such run.
 pub fn open_run(project: &Path, run: &str) -> Result<(cible_store::Workspace, String), CliError> {
     let workspace_dir = cible_core::project::Project::load(project)?.workspace_dir();
     if !workspace_dir.join("runs").is_dir() {
@@ -92,19 +92,17 @@ pub fn open_run(project: &Path, run: &str) -> Result<(cible_store::Workspace, St
                 .id
         }
         "previous" => {
-            // The run catalog knows the order of the runs; it records any it lacks first.
-            let mut catalog = cible_store::Catalog::open(&workspace)?;
-            catalog.sync(&workspace)?;
-            match catalog.resolve(run) {
-                Err(cible_store::StoreError::UnknownRun { known, .. }) => {
+            let ids = workspace.run_ids()?;
+            match ids.len().checked_sub(2) {
+                Some(i) => ids[i].clone(),
+                None => {
                     return Err(CliError::Usage(format!(
                         "no run before the latest: the workspace has {} run{}; `cible run` \
                          makes another",
-                        known.len(),
-                        if known.len() == 1 { "" } else { "s" }
+                        ids.len(),
+                        if ids.len() == 1 { "" } else { "s" }
                     )));
                 }
-                found => found?,
             }
         }
         _ => run.to_string(),
