@@ -1,10 +1,8 @@
 //! k-means from scikit-learn's initial centroids converges to scikit-learn's centroids, labels
 //! and inertia on iris and wine (values from `reference/make_reference.py`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{Algorithm, Init, KMeans};
-use common::*;
 
 #[test]
 fn kmeans_from_the_same_init_matches_sklearn() {

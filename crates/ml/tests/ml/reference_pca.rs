@@ -2,10 +2,8 @@
 //! (values from `reference/make_reference.py`), and the randomized solver equal to the exact
 //! one.
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{Matrix, NComponents, Pca, PcaModel, PcaSolver, Scaler, Scaling, make_blobs};
-use common::*;
 use serde_json::Value;
 
 /// Differences are relative to the size of the values compared (at least 1): raw wine has

@@ -1,7 +1,5 @@
 //! Loading the reference data sets and scikit-learn's values for them.
 
-#![allow(dead_code)] // Each integration test uses a different part of this module.
-
 use std::path::PathBuf;
 
 use cible_ml::Matrix;

@@ -1,10 +1,8 @@
 //! Imputation equal to scikit-learn's SimpleImputer and KNNImputer, and outlier fences equal to
 //! numpy's and scipy's, on iris and wine (values from `reference/make_clean_reference.py`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{FillStrategy, KnnImputer, OutlierDetector, OutlierMethod, fill_value};
-use common::*;
 use serde_json::Value;
 
 fn clean_reference(name: &str) -> Value {

@@ -2,11 +2,9 @@
 //! `reference/make_reference.py`), including a setting where some pairs lie exactly at `eps`,
 //! and the silhouette of those labels with noise as one more cluster.
 
-mod common;
-
+use crate::common::*;
 use cible_ml::Dbscan;
 use cible_ml::metrics::silhouette_score;
-use common::*;
 
 #[test]
 fn dbscan_labels_match_sklearn() {

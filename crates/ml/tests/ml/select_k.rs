@@ -1,7 +1,5 @@
 //! Choosing k on seeded Gaussian blobs with a known number of well-separated centres.
 
-mod common;
-
 use cible_ml::{GapReference, KMeans, Matrix, SelectKParams, make_blobs, select_k};
 
 fn centres(k: usize) -> Matrix<f64> {
@@ -116,7 +114,7 @@ fn same_result_with_one_or_two_threads() {
             .fit(&x)
             .unwrap()
     };
-    let (one, two) = common::one_and_two_threads(run);
+    let (one, two) = crate::common::one_and_two_threads(run);
     assert_eq!(one, two);
 }
 

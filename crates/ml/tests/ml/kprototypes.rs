@@ -4,14 +4,12 @@
 //! Python `kmodes` package's KPrototypes from the same initial prototypes (values from
 //! `reference/make_kprototypes_reference.py`, in `reference/kprototypes.json`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::metrics::{adjusted_rand_score, inertia, kprototypes_cost};
 use cible_ml::{
     Gower, Init, KMeans, KPrototypes, Matrix, MixedData, PrototypeInit, SelectKPrototypesParams,
     default_gamma, make_blobs, select_k_prototypes,
 };
-use common::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;

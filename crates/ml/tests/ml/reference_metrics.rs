@@ -1,12 +1,10 @@
 //! Metrics equal to scikit-learn's on iris and wine (values from `reference/make_reference.py`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::metrics::{
     adjusted_rand_score, calinski_harabasz_score, davies_bouldin_score, inertia,
     normalized_mutual_info_score, silhouette, silhouette_score,
 };
-use common::*;
 
 fn check(what: &str, dataset: &str, ours: f64, theirs: f64) {
     let diff = (ours - theirs).abs();

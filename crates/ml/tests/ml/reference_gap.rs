@@ -2,10 +2,8 @@
 //! Monte Carlo estimate against a Python computation with numpy's reference draws and
 //! scikit-learn's k-means (values from `reference/make_gap_reference.py`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{GapReference, Init, KMeans, SelectKParams};
-use common::*;
 
 /// Reference sets on the Rust side (the Python side has 100).
 const B: usize = 50;

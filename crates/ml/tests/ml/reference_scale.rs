@@ -1,10 +1,8 @@
 //! Scaling equal to scikit-learn's StandardScaler, MinMaxScaler and RobustScaler on iris and
 //! wine (values from `reference/make_reference.py`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{Scaler, Scaling};
-use common::*;
 
 #[test]
 fn scalers_match_sklearn() {

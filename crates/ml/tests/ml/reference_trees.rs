@@ -3,11 +3,9 @@
 //! wherever no two splits tie, the boosted trees equal to `HistGradientBoostingClassifier` up
 //! to rounding, and the random forest as good as `RandomForestClassifier` on held-out rows.
 
-mod common;
-
+use crate::common::*;
 use cible_ml::Matrix;
 use cible_ml::supervised::{Classifier, Criterion, DecisionTree, GradientBoosting, RandomForest};
-use common::*;
 use serde_json::Value;
 
 /// Tie-free trees equal scikit-learn's to rounding.

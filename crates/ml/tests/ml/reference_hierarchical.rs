@@ -2,10 +2,8 @@
 //! the same merge heights, and the same partitions when cut into 2 to 6 clusters (values
 //! from `reference/make_reference.py`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{Dendrogram, Linkage};
-use common::*;
 
 /// Labels renumbered by first appearance, so that equal partitions compare equal.
 fn canonical(labels: &[usize]) -> Vec<usize> {

@@ -2,13 +2,11 @@
 //! OneHotEncoder, OrdinalEncoder and ColumnTransformer on a small table of accounts (values
 //! from `reference/make_reference.py`, in `reference/encoding.json`).
 
-mod common;
-
+use crate::common::*;
 use cible_ml::{
     ColumnSpec, Frame, HandleUnknown, Matrix, NumericParams, NumericTransform, OneHotEncoder,
     OrdinalEncoder, Preprocessor, Scaling,
 };
-use common::*;
 use serde_json::Value;
 
 const COLUMNS: [&str; 2] = ["sector", "size"];

@@ -1,15 +1,13 @@
 //! Logistic regression and classification metrics against scikit-learn on wine turned binary
 //! (class 1 against the others); values from `tests/reference/make_scoring_reference.py`.
 
-mod common;
-
+use crate::common::{f64s, load_dataset, max_abs_diff, reference};
 use cible_ml::metrics::{
     Confusion, average_precision_score, brier_score, calibration_curve, log_loss, roc_auc_score,
     roc_curve,
 };
 use cible_ml::supervised::{ClassWeight, Classifier, LogisticRegression, Penalty};
 use cible_ml::{Scaler, Scaling};
-use common::{f64s, load_dataset, max_abs_diff, reference};
 use serde_json::Value;
 
 fn target(r: &Value) -> Vec<bool> {

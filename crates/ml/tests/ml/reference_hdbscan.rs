@@ -8,11 +8,9 @@
 //! `HDBSCAN.fit` itself, the agreement (adjusted Rand index, noise as one more cluster) is
 //! reported, and must be at least 0.95 where it does not hinge on such ties.
 
-mod common;
-
+use crate::common::*;
 use cible_ml::metrics::adjusted_rand_score;
 use cible_ml::{Hdbscan, Matrix};
-use common::*;
 
 fn i64s(v: &serde_json::Value) -> Vec<i64> {
     v.as_array()
