@@ -1,6 +1,6 @@
 //! The numeric core's integration tests, in one binary (one link, and the library's generic
 //! code compiled once for all of them): results against scikit-learn's reference values
-//! (`reference/`, written by the scripts there) and properties of the algorithms.
+//! (`crates/ml/tests/reference/`, written by the scripts there) and properties of the algorithms.
 
 mod common;
 mod kmeans_properties;
