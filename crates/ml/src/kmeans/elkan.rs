@@ -147,7 +147,7 @@ fn iterate<F: Float>(
                 simd::run(AddRows {
                     sums: &mut sums,
                     x: &data.x[start * d..end * d],
-                    w: &data.w[start..end],
+                    w: data.weights(start, end),
                     labels,
                 });
             }

@@ -184,8 +184,8 @@ struct AssignGroup<'a, F> {
     prepared: &'a Prepared<F>,
     /// The group's rows, row-major.
     x: &'a [F],
-    /// Their weights.
-    w: &'a [f64],
+    /// Their weights; `None` where every weight is one.
+    w: Option<&'a [f64]>,
     labels: &'a mut [usize],
     sums: Option<&'a mut Sums>,
 }
@@ -355,10 +355,15 @@ fn nearest_avx2<T: Lanes, const R: usize>(
     nearest
 }
 
-/// Adds the rows `x` (row-major, weights `w`) to the sums of their clusters `labels`: in the
-/// data's precision for [`SUB`] rows at a time, then in `f64`.
+/// Adds the rows `x` (row-major, weights `w`, all one where `None`) to the sums of their
+/// clusters `labels`: in the data's precision for [`SUB`] rows at a time, then in `f64`.
 #[inline(always)]
-fn add_rows<F: Float, const FMA: bool>(sums: &mut Sums, x: &[F], w: &[f64], labels: &[usize]) {
+fn add_rows<F: Float, const FMA: bool>(
+    sums: &mut Sums,
+    x: &[F],
+    w: Option<&[f64]>,
+    labels: &[usize],
+) {
     add_rows_with(sums, x, w, labels, |sum, row, weight| {
         for (s, &v) in sum.iter_mut().zip(row) {
             *s = mul_add::<F, FMA>(weight, v, *s);
@@ -369,7 +374,13 @@ fn add_rows<F: Float, const FMA: bool>(sums: &mut Sums, x: &[F], w: &[f64], labe
 /// [`add_rows`] with AVX2 and FMA instructions written out, eight features at a time.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn add_rows_avx2<T: Lanes>(avx2: Avx2, sums: &mut Sums, x: &[T], w: &[f64], labels: &[usize]) {
+fn add_rows_avx2<T: Lanes>(
+    avx2: Avx2,
+    sums: &mut Sums,
+    x: &[T],
+    w: Option<&[f64]>,
+    labels: &[usize],
+) {
     add_rows_with(sums, x, w, labels, |sum, row, weight| {
         let (sum8, sum_rest) = sum.as_chunks_mut::<8>();
         let (row8, row_rest) = row.as_chunks::<8>();
@@ -385,25 +396,40 @@ fn add_rows_avx2<T: Lanes>(avx2: Avx2, sums: &mut Sums, x: &[T], w: &[f64], labe
 }
 
 /// The loop of [`add_rows`], with `add(sum, row, weight)` adding a row to its cluster's sum.
+/// Unit weights are not read: a row is added with weight one, which gives the same sums to
+/// the last bit as reading ones.
 #[inline(always)]
 fn add_rows_with<F: Float>(
     sums: &mut Sums,
     x: &[F],
-    w: &[f64],
+    w: Option<&[f64]>,
     labels: &[usize],
     mut add: impl FnMut(&mut [F], &[F], F),
 ) {
     let d = x.len() / labels.len().max(1);
     let k = sums.weights.len();
     let mut local = vec![F::ZERO; k * d];
-    for ((x, w), labels) in x.chunks(SUB * d).zip(w.chunks(SUB)).zip(labels.chunks(SUB)) {
-        for ((row, &weight), &label) in x.chunks_exact(d).zip(w).zip(labels) {
+    for (c, (x, labels)) in x.chunks(SUB * d).zip(labels.chunks(SUB)).enumerate() {
+        let rows = x.chunks_exact(d).zip(labels);
+        let mut add_row = |row: &[F], label: usize, weight: f64| {
             sums.weights[label] += weight;
             add(
                 &mut local[label * d..(label + 1) * d],
                 row,
                 F::from_f64(weight),
             );
+        };
+        match w {
+            Some(w) => {
+                for ((row, &label), &weight) in rows.zip(&w[c * SUB..]) {
+                    add_row(row, label, weight);
+                }
+            }
+            None => {
+                for (row, &label) in rows {
+                    add_row(row, label, 1.0);
+                }
+            }
         }
         for (total, part) in sums.sums.iter_mut().zip(local.iter_mut()) {
             *total += part.to_f64();
@@ -418,8 +444,8 @@ pub(super) struct AddRows<'a, F> {
     pub sums: &'a mut Sums,
     /// Rows, row-major.
     pub x: &'a [F],
-    /// Their weights.
-    pub w: &'a [f64],
+    /// Their weights; `None` where every weight is one.
+    pub w: Option<&'a [f64]>,
     /// Their clusters.
     pub labels: &'a [usize],
 }
@@ -452,7 +478,7 @@ pub(super) fn assign<F: Float>(
             sums.changed = simd::run(AssignGroup {
                 prepared: &prepared,
                 x: &data.x[start * d..end * d],
-                w: &data.w[start..end],
+                w: data.weights(start, end),
                 labels,
                 sums: update.then_some(&mut sums),
             });
@@ -584,7 +610,8 @@ mod tests {
     /// processor has it) and through the portable kernel give the same labels and sums. The
     /// values are small integers, so every distance and sum is exact and the two must agree
     /// bit for bit, ties included: the first and last centroids are equal, and the lowest
-    /// index must win.
+    /// index must win. The weights are small integers, then all one, which the fast kernel
+    /// does not read.
     #[test]
     fn every_kernel_finds_the_same_labels_and_sums() {
         same_labels_and_sums::<f32>();
@@ -601,42 +628,52 @@ mod tests {
             };
             let x = integers(n * d, 8);
             let mut centers = integers(k * d, 6);
-            let w: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
+            let weights: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
             centers.copy_within(0..d, (k - 1) * d);
-            let data = Data { x: &x, w: &w, n, d };
-            let mut labels = vec![usize::MAX; n];
-            let sums = assign(&data, &centers, &mut labels, true);
-
-            let prepared = Prepared::new(&centers, k, d);
-            let mut expected_labels = vec![usize::MAX; n];
-            let mut expected = Sums::zeros(k, d);
-            for (g, group) in expected_labels.chunks_mut(GROUP).enumerate() {
-                let (start, end) = (g * GROUP, g * GROUP + group.len());
-                let mut part = Sums::zeros(k, d);
-                part.changed = AssignGroup {
-                    prepared: &prepared,
-                    x: &x[start * d..end * d],
-                    w: &w[start..end],
-                    labels: group,
-                    sums: Some(&mut part),
-                }
-                .run::<false>();
-                expected.merge(&part);
+            for w in [weights, vec![1.0; n]] {
+                same_as_portable(&x, &w, &centers, n, d, k);
             }
-            if let Some(i) = (0..n).find(|&i| labels[i] != expected_labels[i]) {
-                panic!(
-                    "n {n} d {d} k {k}: row {i} is in cluster {} by simd::run, {} by the \
-                     portable kernel",
-                    labels[i], expected_labels[i]
-                );
-            }
-            assert!(
-                !labels.contains(&(k - 1)),
-                "the tie goes to the first centroid"
-            );
-            assert_eq!(sums.sums, expected.sums, "n {n} d {d} k {k}");
-            assert_eq!(sums.weights, expected.weights);
-            assert_eq!(sums.changed, n);
         }
+    }
+
+    /// The assignment of `x` (weights `w`) to `centers` through [`simd::run`] against the
+    /// portable kernel's, the weights given to it even where they are all one (which
+    /// [`assign`] then does not read).
+    fn same_as_portable<F: Float>(x: &[F], w: &[f64], centers: &[F], n: usize, d: usize, k: usize) {
+        let data = Data::new(x, w, d);
+        assert_eq!(data.unit_weights, w.iter().all(|&v| v == 1.0));
+        let mut labels = vec![usize::MAX; n];
+        let sums = assign(&data, centers, &mut labels, true);
+
+        let prepared = Prepared::new(centers, k, d);
+        let mut expected_labels = vec![usize::MAX; n];
+        let mut expected = Sums::zeros(k, d);
+        for (g, group) in expected_labels.chunks_mut(GROUP).enumerate() {
+            let (start, end) = (g * GROUP, g * GROUP + group.len());
+            let mut part = Sums::zeros(k, d);
+            part.changed = AssignGroup {
+                prepared: &prepared,
+                x: &x[start * d..end * d],
+                w: Some(&w[start..end]),
+                labels: group,
+                sums: Some(&mut part),
+            }
+            .run::<false>();
+            expected.merge(&part);
+        }
+        if let Some(i) = (0..n).find(|&i| labels[i] != expected_labels[i]) {
+            panic!(
+                "n {n} d {d} k {k}: row {i} is in cluster {} by simd::run, {} by the \
+                 portable kernel",
+                labels[i], expected_labels[i]
+            );
+        }
+        assert!(
+            !labels.contains(&(k - 1)),
+            "the tie goes to the first centroid"
+        );
+        assert_eq!(sums.sums, expected.sums, "n {n} d {d} k {k}");
+        assert_eq!(sums.weights, expected.weights);
+        assert_eq!(sums.changed, n);
     }
 }

@@ -165,22 +165,12 @@ impl MiniBatchKMeansParams {
         let ones = vec![1.0; n.max(init_size)];
         let valid: Vec<usize> = (0..init_size).map(|_| rng.random_range(0..n)).collect();
         let valid_x = x.select_rows(&valid);
-        let valid_data = Data {
-            x: valid_x.as_slice(),
-            w: &ones[..init_size],
-            n: init_size,
-            d,
-        };
+        let valid_data = Data::new(valid_x.as_slice(), &ones[..init_size], d);
         let mut best: Option<(f64, Vec<F>)> = None;
         for _ in 0..self.n_init {
             let rows: Vec<usize> = (0..init_size).map(|_| rng.random_range(0..n)).collect();
             let sub = x.select_rows(&rows);
-            let data = Data {
-                x: sub.as_slice(),
-                w: &ones[..init_size],
-                n: init_size,
-                d,
-            };
+            let data = Data::new(sub.as_slice(), &ones[..init_size], d);
             let centers = kmeans_plusplus(&data, self.k, &mut rng);
             let (_, inertia) = assign(&valid_data, &centers, self.k);
             if best.as_ref().is_none_or(|b| inertia < b.0) {
@@ -242,12 +232,7 @@ impl MiniBatchKMeansParams {
         check_data(batch, self.k, "the first batch of mini-batch k-means")?;
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let ones = vec![1.0; batch.rows()];
-        let data = Data {
-            x: batch.as_slice(),
-            w: &ones,
-            n: batch.rows(),
-            d: batch.cols(),
-        };
+        let data = Data::new(batch.as_slice(), &ones, batch.cols());
         let centers = kmeans_plusplus(&data, self.k, &mut rng);
         let mut model = MiniBatchKMeans {
             params: self.clone(),
@@ -378,12 +363,7 @@ impl<F: Float> MiniBatchKMeans<F> {
     pub fn predict(&self, x: &Matrix<F>) -> Result<Vec<usize>> {
         self.check_columns(x, "the new data")?;
         let ones = vec![1.0; x.rows()];
-        let data = Data {
-            x: x.as_slice(),
-            w: &ones,
-            n: x.rows(),
-            d: self.d,
-        };
+        let data = Data::new(x.as_slice(), &ones, self.d);
         Ok(assign(&data, &self.centers, self.k()).0)
     }
 
@@ -400,12 +380,7 @@ impl<F: Float> MiniBatchKMeans<F> {
 
     fn label_all(&mut self, x: &Matrix<F>) {
         let ones = vec![1.0; x.rows()];
-        let data = Data {
-            x: x.as_slice(),
-            w: &ones,
-            n: x.rows(),
-            d: self.d,
-        };
+        let data = Data::new(x.as_slice(), &ones, self.d);
         (self.labels, self.inertia) = assign(&data, &self.centers, self.k());
     }
 
@@ -414,12 +389,7 @@ impl<F: Float> MiniBatchKMeans<F> {
     fn step(&mut self, batch: &Matrix<F>) -> (f64, f64) {
         let (k, d) = (self.k(), self.d);
         let ones = vec![1.0; batch.rows()];
-        let data = Data {
-            x: batch.as_slice(),
-            w: &ones,
-            n: batch.rows(),
-            d,
-        };
+        let data = Data::new(batch.as_slice(), &ones, d);
         let (labels, batch_inertia) = assign(&data, &self.centers, k);
         let old = self.centers.clone();
         let mut sums = vec![0.0f64; k * d];

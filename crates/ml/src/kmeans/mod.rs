@@ -291,12 +291,7 @@ impl KMeansValidParams {
         // Centre the data (as scikit-learn does): it makes ‖c‖² − 2 x·c accurate.
         let (centered, offset, mean_variance) = center_data(x);
         let tol = p.tol * mean_variance;
-        let data = Data {
-            x: &centered,
-            w: &weights,
-            n,
-            d,
-        };
+        let data = Data::new(&centered, &weights, d);
 
         let mut best: Option<Run<F>> = None;
         for run_index in 0..p.n_init {
@@ -402,9 +397,29 @@ pub(crate) struct Data<'a, F> {
     w: &'a [f64],
     n: usize,
     d: usize,
+    /// Whether every weight is one, so that the hot loops need not read them.
+    unit_weights: bool,
 }
 
-impl<F: Float> Data<'_, F> {
+impl<'a, F: Float> Data<'a, F> {
+    /// `x`, row-major with `d` values a row, one row per weight in `w`.
+    fn new(x: &'a [F], w: &'a [f64], d: usize) -> Self {
+        debug_assert_eq!(x.len(), w.len() * d);
+        Data {
+            x,
+            w,
+            n: w.len(),
+            d,
+            unit_weights: w.iter().all(|&v| v == 1.0),
+        }
+    }
+
+    /// The weights of rows `start..end`, or `None` where every weight is one.
+    #[inline]
+    fn weights(&self, start: usize, end: usize) -> Option<&'a [f64]> {
+        (!self.unit_weights).then(|| &self.w[start..end])
+    }
+
     #[inline]
     fn row(&self, i: usize) -> &[F] {
         &self.x[i * self.d..(i + 1) * self.d]
@@ -546,12 +561,7 @@ impl<F: Float> KMeans<F> {
         }
         let centered = center(x.as_slice(), &self.offset);
         let weights = vec![1.0; x.rows()];
-        let data = Data {
-            x: &centered,
-            w: &weights,
-            n: x.rows(),
-            d: x.cols(),
-        };
+        let data = Data::new(&centered, &weights, x.cols());
         let mut labels = vec![usize::MAX; x.rows()];
         lloyd::assign(&data, &self.centered_centroids, &mut labels, false);
         Ok(labels)
