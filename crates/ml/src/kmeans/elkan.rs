@@ -197,6 +197,8 @@ impl<F: Float> Elkan<F> {
 }
 
 impl<F: Float> Iterations<F> for Elkan<F> {
+    type Label = usize;
+
     fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
         let mut sums = iterate(
             data,

@@ -228,6 +228,8 @@ impl Hamerly {
 }
 
 impl<F: Float> Iterations<F> for Hamerly {
+    type Label = usize;
+
     fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
         let delta = pass(data, centers, &self.moves, &mut self.bounds, true);
         self.sums.merge(&delta);

@@ -20,6 +20,48 @@ use crate::simd::{Avx2, Lanes};
 /// Rows per unit of parallel work and per partial sum.
 pub(crate) const GROUP: usize = 4096;
 
+/// A row's cluster as stored: `usize`, or `u32` in Lloyd's iterations, whose every pass reads
+/// and writes the labels of all rows (half the bytes of `usize`).
+pub(super) trait Label: Copy + PartialEq + Send + Sync {
+    /// No cluster yet.
+    const NONE: Self;
+    /// The cluster's index.
+    fn index(self) -> usize;
+    /// The label of cluster `j`.
+    fn of(j: usize) -> Self;
+}
+
+impl Label for usize {
+    const NONE: usize = usize::MAX;
+
+    #[inline(always)]
+    fn index(self) -> usize {
+        self
+    }
+
+    #[inline(always)]
+    fn of(j: usize) -> usize {
+        j
+    }
+}
+
+impl Label for u32 {
+    const NONE: u32 = u32::MAX;
+
+    #[inline(always)]
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// `j` is below `k`, which is at most the number of rows; more than 2³² − 1 clusters
+    /// would not fit in memory.
+    #[inline(always)]
+    fn of(j: usize) -> u32 {
+        debug_assert!(j < u32::MAX as usize);
+        j as u32
+    }
+}
+
 /// Weighted per-cluster sums of the rows assigned to each cluster.
 #[derive(Clone)]
 pub(super) struct Sums {
@@ -186,7 +228,7 @@ struct AssignGroup<'a, F> {
     x: &'a [F],
     /// Their weights; `None` where every weight is one.
     w: Option<&'a [f64]>,
-    labels: &'a mut [usize],
+    labels: &'a mut [u32],
     sums: Option<&'a mut Sums>,
 }
 
@@ -196,7 +238,7 @@ struct AssignGroup<'a, F> {
 fn assign_labels<F: Float, const R: usize>(
     x: &[F],
     d: usize,
-    labels: &mut [usize],
+    labels: &mut [u32],
     mut nearest: impl FnMut(&[F]) -> [usize; R],
     mut nearest_one: impl FnMut(&[F]) -> usize,
 ) -> usize {
@@ -207,12 +249,13 @@ fn assign_labels<F: Float, const R: usize>(
         .zip(labels[..done].chunks_exact_mut(R))
     {
         for (label, b) in out.iter_mut().zip(nearest(rows)) {
+            let b = u32::of(b);
             changed += usize::from(*label != b);
             *label = b;
         }
     }
     for (row, label) in x[done * d..].chunks_exact(d).zip(&mut labels[done..]) {
-        let b = nearest_one(row);
+        let b = u32::of(nearest_one(row));
         changed += usize::from(*label != b);
         *label = b;
     }
@@ -243,7 +286,7 @@ impl<F: Float> Kernel for AssignGroup<'_, F> {
             |row| prepared.nearest_rows::<1, FMA>([row])[0],
         );
         if let Some(sums) = sums {
-            add_rows::<F, FMA>(sums, x, w, labels);
+            add_rows::<F, u32, FMA>(sums, x, w, labels);
         }
         changed
     }
@@ -358,11 +401,11 @@ fn nearest_avx2<T: Lanes, const R: usize>(
 /// Adds the rows `x` (row-major, weights `w`, all one where `None`) to the sums of their
 /// clusters `labels`: in the data's precision for [`SUB`] rows at a time, then in `f64`.
 #[inline(always)]
-fn add_rows<F: Float, const FMA: bool>(
+fn add_rows<F: Float, L: Label, const FMA: bool>(
     sums: &mut Sums,
     x: &[F],
     w: Option<&[f64]>,
-    labels: &[usize],
+    labels: &[L],
 ) {
     add_rows_with(sums, x, w, labels, |sum, row, weight| {
         for (s, &v) in sum.iter_mut().zip(row) {
@@ -374,12 +417,12 @@ fn add_rows<F: Float, const FMA: bool>(
 /// [`add_rows`] with AVX2 and FMA instructions written out, eight features at a time.
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn add_rows_avx2<T: Lanes>(
+fn add_rows_avx2<T: Lanes, L: Label>(
     avx2: Avx2,
     sums: &mut Sums,
     x: &[T],
     w: Option<&[f64]>,
-    labels: &[usize],
+    labels: &[L],
 ) {
     add_rows_with(sums, x, w, labels, |sum, row, weight| {
         let (sum8, sum_rest) = sum.as_chunks_mut::<8>();
@@ -399,11 +442,11 @@ fn add_rows_avx2<T: Lanes>(
 /// Unit weights are not read: a row is added with weight one, which gives the same sums to
 /// the last bit as reading ones.
 #[inline(always)]
-fn add_rows_with<F: Float>(
+fn add_rows_with<F: Float, L: Label>(
     sums: &mut Sums,
     x: &[F],
     w: Option<&[f64]>,
-    labels: &[usize],
+    labels: &[L],
     mut add: impl FnMut(&mut [F], &[F], F),
 ) {
     let d = x.len() / labels.len().max(1);
@@ -411,7 +454,8 @@ fn add_rows_with<F: Float>(
     let mut local = vec![F::ZERO; k * d];
     for (c, (x, labels)) in x.chunks(SUB * d).zip(labels.chunks(SUB)).enumerate() {
         let rows = x.chunks_exact(d).zip(labels);
-        let mut add_row = |row: &[F], label: usize, weight: f64| {
+        let mut add_row = |row: &[F], label: L, weight: f64| {
+            let label = label.index();
             sums.weights[label] += weight;
             add(
                 &mut local[label * d..(label + 1) * d],
@@ -439,7 +483,7 @@ fn add_rows_with<F: Float>(
 }
 
 /// [`add_rows`] as a kernel, for the Elkan iterations.
-pub(super) struct AddRows<'a, F> {
+pub(super) struct AddRows<'a, F, L> {
     /// The sums to add to.
     pub sums: &'a mut Sums,
     /// Rows, row-major.
@@ -447,15 +491,15 @@ pub(super) struct AddRows<'a, F> {
     /// Their weights; `None` where every weight is one.
     pub w: Option<&'a [f64]>,
     /// Their clusters.
-    pub labels: &'a [usize],
+    pub labels: &'a [L],
 }
 
-impl<F: Float> Kernel for AddRows<'_, F> {
+impl<F: Float, L: Label> Kernel for AddRows<'_, F, L> {
     type Output = ();
 
     #[inline(always)]
     fn run<const FMA: bool>(self) {
-        add_rows::<F, FMA>(self.sums, self.x, self.w, self.labels);
+        add_rows::<F, L, FMA>(self.sums, self.x, self.w, self.labels);
     }
 }
 
@@ -464,7 +508,7 @@ impl<F: Float> Kernel for AddRows<'_, F> {
 pub(super) fn assign<F: Float>(
     data: &Data<F>,
     centers: &[F],
-    labels: &mut [usize],
+    labels: &mut [u32],
     update: bool,
 ) -> Sums {
     let (k, d) = (centers.len() / data.d, data.d);
@@ -491,10 +535,10 @@ pub(super) fn assign<F: Float>(
 /// The next centroids from the weighted sums: empty clusters are first moved to the rows
 /// farthest from their current centroid (as scikit-learn does), then sums are divided by
 /// weights. Returns the new centroids and how far each centroid moved.
-pub(super) fn update_centers<F: Float>(
+pub(super) fn update_centers<F: Float, L: Label>(
     data: &Data<F>,
     old: &[F],
-    labels: &[usize],
+    labels: &[L],
     mut sums: Sums,
 ) -> (Vec<F>, Vec<F>) {
     let d = data.d;
@@ -504,7 +548,10 @@ pub(super) fn update_centers<F: Float>(
         let dist: Vec<F> = labels
             .par_iter()
             .enumerate()
-            .map(|(i, &l)| squared_distance(data.row(i), &old[l * d..(l + 1) * d]))
+            .map(|(i, &l)| {
+                let l = l.index();
+                squared_distance(data.row(i), &old[l * d..(l + 1) * d])
+            })
             .collect();
         let mut order: Vec<usize> = (0..data.n).collect();
         // Farthest first; ties by row order. `dist` holds no NaN (finite inputs).
@@ -515,7 +562,7 @@ pub(super) fn update_centers<F: Float>(
         });
         for (&new, &far) in empty.iter().zip(&order) {
             let w = data.w[far];
-            let old_label = labels[far];
+            let old_label = labels[far].index();
             let row = data.row(far);
             for (f, &v) in row.iter().enumerate() {
                 sums.sums[old_label * d + f] -= v.to_f64() * w;
@@ -568,18 +615,20 @@ pub(crate) fn sum_in_groups(labels: &[usize], value: impl Fn(usize, usize) -> f6
 
 /// Lloyd's iterations: every row against every centroid.
 pub(super) struct Lloyd {
-    labels: Vec<usize>,
+    labels: Vec<u32>,
 }
 
 impl Lloyd {
     pub(super) fn new(n: usize) -> Self {
         Lloyd {
-            labels: vec![usize::MAX; n],
+            labels: vec![u32::NONE; n],
         }
     }
 }
 
 impl<F: Float> Iterations<F> for Lloyd {
+    type Label = u32;
+
     fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
         assign(data, centers, &mut self.labels, true)
     }
@@ -590,12 +639,12 @@ impl<F: Float> Iterations<F> for Lloyd {
         assign(data, centers, &mut self.labels, false);
     }
 
-    fn labels(&self) -> &[usize] {
+    fn labels(&self) -> &[u32] {
         &self.labels
     }
 
     fn into_labels(self) -> Vec<usize> {
-        self.labels
+        self.labels.into_iter().map(u32::index).collect()
     }
 }
 
@@ -642,11 +691,11 @@ mod tests {
     fn same_as_portable<F: Float>(x: &[F], w: &[f64], centers: &[F], n: usize, d: usize, k: usize) {
         let data = Data::new(x, w, d);
         assert_eq!(data.unit_weights, w.iter().all(|&v| v == 1.0));
-        let mut labels = vec![usize::MAX; n];
+        let mut labels = vec![u32::NONE; n];
         let sums = assign(&data, centers, &mut labels, true);
 
         let prepared = Prepared::new(centers, k, d);
-        let mut expected_labels = vec![usize::MAX; n];
+        let mut expected_labels = vec![u32::NONE; n];
         let mut expected = Sums::zeros(k, d);
         for (g, group) in expected_labels.chunks_mut(GROUP).enumerate() {
             let (start, end) = (g * GROUP, g * GROUP + group.len());
@@ -669,7 +718,7 @@ mod tests {
             );
         }
         assert!(
-            !labels.contains(&(k - 1)),
+            !labels.contains(&u32::of(k - 1)),
             "the tie goes to the first centroid"
         );
         assert_eq!(sums.sums, expected.sums, "n {n} d {d} k {k}");

@@ -428,6 +428,8 @@ impl<'a, F: Float> Data<'a, F> {
 
 /// One algorithm's iterations (Lloyd, Elkan, Hamerly), driven by [`iterate`].
 trait Iterations<F> {
+    /// How a row's label is stored.
+    type Label: lloyd::Label;
     /// Reassigns the rows to `centers`; returns the weighted sums of the clusters, with the
     /// number of rows that changed cluster.
     fn assign(&mut self, data: &Data<F>, centers: &[F]) -> lloyd::Sums;
@@ -436,7 +438,7 @@ trait Iterations<F> {
     /// Makes the labels match `centers` (after a stop on the tolerance).
     fn relabel(&mut self, data: &Data<F>, centers: &[F]);
     /// The current label of every row.
-    fn labels(&self) -> &[usize];
+    fn labels(&self) -> &[Self::Label];
     /// The labels, once done.
     fn into_labels(self) -> Vec<usize>;
 }
@@ -562,9 +564,9 @@ impl<F: Float> KMeans<F> {
         let centered = center(x.as_slice(), &self.offset);
         let weights = vec![1.0; x.rows()];
         let data = Data::new(&centered, &weights, x.cols());
-        let mut labels = vec![usize::MAX; x.rows()];
+        let mut labels = vec![u32::MAX; x.rows()];
         lloyd::assign(&data, &self.centered_centroids, &mut labels, false);
-        Ok(labels)
+        Ok(labels.into_iter().map(|l| l as usize).collect())
     }
 }
 
