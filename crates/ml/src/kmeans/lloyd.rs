@@ -22,44 +22,31 @@ pub(crate) const GROUP: usize = 4096;
 
 /// A row's cluster as stored: `usize`, or `u32` in Lloyd's iterations, whose every pass reads
 /// and writes the labels of all rows (half the bytes of `usize`).
-pub(super) trait Label: Copy + PartialEq + Send + Sync {
-    /// No cluster yet.
-    const NONE: Self;
+pub(super) trait Label: Copy + Send + Sync {
     /// The cluster's index.
     fn index(self) -> usize;
-    /// The label of cluster `j`.
-    fn of(j: usize) -> Self;
 }
 
 impl Label for usize {
-    const NONE: usize = usize::MAX;
-
     #[inline(always)]
     fn index(self) -> usize {
         self
     }
-
-    #[inline(always)]
-    fn of(j: usize) -> usize {
-        j
-    }
 }
 
 impl Label for u32 {
-    const NONE: u32 = u32::MAX;
-
     #[inline(always)]
     fn index(self) -> usize {
         self as usize
     }
+}
 
-    /// `j` is below `k`, which is at most the number of rows; more than 2³² − 1 clusters
-    /// would not fit in memory.
-    #[inline(always)]
-    fn of(j: usize) -> u32 {
-        debug_assert!(j < u32::MAX as usize);
-        j as u32
-    }
+/// Cluster `j`'s label in Lloyd's iterations. `j` is below `k`, which is at most the number of
+/// rows: 2³² − 1 clusters would not fit in memory.
+#[inline(always)]
+fn label_of(j: usize) -> u32 {
+    debug_assert!(j < u32::MAX as usize);
+    j as u32
 }
 
 /// Weighted per-cluster sums of the rows assigned to each cluster.
@@ -249,13 +236,13 @@ fn assign_labels<F: Float, const R: usize>(
         .zip(labels[..done].chunks_exact_mut(R))
     {
         for (label, b) in out.iter_mut().zip(nearest(rows)) {
-            let b = u32::of(b);
+            let b = label_of(b);
             changed += usize::from(*label != b);
             *label = b;
         }
     }
     for (row, label) in x[done * d..].chunks_exact(d).zip(&mut labels[done..]) {
-        let b = u32::of(nearest_one(row));
+        let b = label_of(nearest_one(row));
         changed += usize::from(*label != b);
         *label = b;
     }
@@ -621,7 +608,8 @@ pub(super) struct Lloyd {
 impl Lloyd {
     pub(super) fn new(n: usize) -> Self {
         Lloyd {
-            labels: vec![u32::NONE; n],
+            // No cluster yet: every label changes in the first pass.
+            labels: vec![u32::MAX; n],
         }
     }
 }
@@ -691,11 +679,11 @@ mod tests {
     fn same_as_portable<F: Float>(x: &[F], w: &[f64], centers: &[F], n: usize, d: usize, k: usize) {
         let data = Data::new(x, w, d);
         assert_eq!(data.unit_weights, w.iter().all(|&v| v == 1.0));
-        let mut labels = vec![u32::NONE; n];
+        let mut labels = vec![u32::MAX; n];
         let sums = assign(&data, centers, &mut labels, true);
 
         let prepared = Prepared::new(centers, k, d);
-        let mut expected_labels = vec![u32::NONE; n];
+        let mut expected_labels = vec![u32::MAX; n];
         let mut expected = Sums::zeros(k, d);
         for (g, group) in expected_labels.chunks_mut(GROUP).enumerate() {
             let (start, end) = (g * GROUP, g * GROUP + group.len());
@@ -718,7 +706,7 @@ mod tests {
             );
         }
         assert!(
-            !labels.contains(&u32::of(k - 1)),
+            !labels.contains(&label_of(k - 1)),
             "the tie goes to the first centroid"
         );
         assert_eq!(sums.sums, expected.sums, "n {n} d {d} k {k}");
