@@ -566,7 +566,7 @@ impl<F: Float> KMeans<F> {
         let data = Data::new(&centered, &weights, x.cols());
         let mut labels = vec![u32::MAX; x.rows()];
         lloyd::assign(&data, &self.centered_centroids, &mut labels, false);
-        Ok(labels.into_iter().map(|l| l as usize).collect())
+        Ok(labels.into_iter().map(lloyd::Label::index).collect())
     }
 }
 
