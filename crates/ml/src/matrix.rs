@@ -40,6 +40,9 @@ pub trait Float:
     const ZERO: Self;
     /// Positive infinity.
     const INFINITY: Self;
+    /// The difference between 1 and the next larger value: the relative rounding error of
+    /// one operation is at most half of it.
+    const EPSILON: Self;
     /// The nearest value of this type to `v`.
     fn from_f64(v: f64) -> Self;
     /// The value as an `f64` (exact for both types).
@@ -55,13 +58,18 @@ pub trait Float:
     fn as_f32s(values: &[Self]) -> Option<&[f32]>;
     /// `values` as `f64` when `Self` is `f64`.
     fn as_f64s(values: &[Self]) -> Option<&[f64]>;
+    /// [`Float::as_f32s`] for values to write.
+    fn as_f32s_mut(values: &mut [Self]) -> Option<&mut [f32]>;
+    /// [`Float::as_f64s`] for values to write.
+    fn as_f64s_mut(values: &mut [Self]) -> Option<&mut [f64]>;
 }
 
 macro_rules! impl_float {
-    ($t:ty, $as_f32s:expr, $as_f64s:expr) => {
+    ($t:ty, $as_f32s:expr, $as_f64s:expr, $as_f32s_mut:expr, $as_f64s_mut:expr) => {
         impl Float for $t {
             const ZERO: Self = 0.0;
             const INFINITY: Self = <$t>::INFINITY;
+            const EPSILON: Self = <$t>::EPSILON;
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
                 v as $t
@@ -90,11 +98,19 @@ macro_rules! impl_float {
             fn as_f64s(values: &[Self]) -> Option<&[f64]> {
                 ($as_f64s)(values)
             }
+            #[inline(always)]
+            fn as_f32s_mut(values: &mut [Self]) -> Option<&mut [f32]> {
+                ($as_f32s_mut)(values)
+            }
+            #[inline(always)]
+            fn as_f64s_mut(values: &mut [Self]) -> Option<&mut [f64]> {
+                ($as_f64s_mut)(values)
+            }
         }
     };
 }
-impl_float!(f32, Some, |_| None);
-impl_float!(f64, |_| None, Some);
+impl_float!(f32, Some, |_| None, Some, |_| None);
+impl_float!(f64, |_| None, Some, |_| None, Some);
 
 /// A dense row-major matrix of finite `f32` or `f64` values: one row per sample (account), one
 /// column per feature.

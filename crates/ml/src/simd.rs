@@ -51,7 +51,7 @@ fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
 }
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use avx2::{Avx2, Lanes};
+pub(crate) use avx2::{Avx2, Lanes, prefetch};
 
 /// Eight lanes of `f32` or `f64` in AVX2 registers, as safe functions that take a token
 /// proving the processor has AVX2 and FMA.
@@ -90,6 +90,45 @@ mod avx2 {
         /// The bit mask (lane `l` is bit `l`) of the lanes of `v` equal to its smallest
         /// value. `v` holds no NaN.
         fn min_lanes(avx2: Avx2, v: Self::V) -> u32;
+        /// `a + b` per lane.
+        fn plus(avx2: Avx2, a: Self::V, b: Self::V) -> Self::V;
+        /// `a − b` per lane.
+        fn difference(avx2: Avx2, a: Self::V, b: Self::V) -> Self::V;
+        /// `a × b` per lane.
+        fn product(avx2: Avx2, a: Self::V, b: Self::V) -> Self::V;
+        /// The larger of `a` and `b` per lane (`b` where either is NaN).
+        fn max(avx2: Avx2, a: Self::V, b: Self::V) -> Self::V;
+        /// The bit mask of the lanes where `a > b`.
+        fn greater_lanes(avx2: Avx2, a: Self::V, b: Self::V) -> u32;
+        /// `table[index[l]]` per lane `l`. An index past the end of `table` (which must not
+        /// be empty) reads its last value.
+        fn gather(avx2: Avx2, table: &[Self], index: &[u32; 8]) -> Self::V;
+    }
+
+    /// Asks the processor to bring the cache lines of `values` closer, ahead of their use.
+    #[inline(always)]
+    pub(crate) fn prefetch<T>(_: Avx2, values: &[T]) {
+        if let (Some(first), Some(last)) = (values.first(), values.last()) {
+            // SAFETY: a prefetch reads nothing into the program and never faults; the
+            // addresses are those of borrowed values anyway.
+            unsafe {
+                _mm_prefetch::<_MM_HINT_T0>((first as *const T).cast());
+                _mm_prefetch::<_MM_HINT_T0>((last as *const T).cast());
+            }
+        }
+    }
+
+    /// `index`, each value capped at `table_len − 1` (so that a gather stays in the table).
+    #[inline(always)]
+    fn capped(_: Avx2, index: &[u32; 8], table_len: usize) -> __m256i {
+        assert!(table_len > 0, "gather from an empty table");
+        let last = u32::try_from(table_len - 1).unwrap_or(u32::MAX);
+        unsafe {
+            _mm256_min_epu32(
+                _mm256_loadu_si256(index.as_ptr().cast()),
+                _mm256_set1_epi32(last as i32),
+            )
+        }
     }
 
     // SAFETY (every function): an `Avx2` exists only where the processor has AVX2 and FMA, so
@@ -144,6 +183,38 @@ mod avx2 {
                 let m = _mm256_min_ps(m, _mm256_shuffle_ps::<0b10_11_00_01>(m, m));
                 _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_EQ_OQ>(v, m)) as u32
             }
+        }
+
+        #[inline(always)]
+        fn plus(_: Avx2, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_add_ps(a, b) }
+        }
+
+        #[inline(always)]
+        fn difference(_: Avx2, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_sub_ps(a, b) }
+        }
+
+        #[inline(always)]
+        fn product(_: Avx2, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_mul_ps(a, b) }
+        }
+
+        #[inline(always)]
+        fn max(_: Avx2, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_max_ps(a, b) }
+        }
+
+        #[inline(always)]
+        fn greater_lanes(_: Avx2, a: __m256, b: __m256) -> u32 {
+            unsafe { _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_GT_OQ>(a, b)) as u32 }
+        }
+
+        #[inline(always)]
+        fn gather(avx2: Avx2, table: &[f32], index: &[u32; 8]) -> __m256 {
+            let index = capped(avx2, index, table.len());
+            // SAFETY (also): every index is below the table's length.
+            unsafe { _mm256_i32gather_ps::<4>(table.as_ptr(), index) }
         }
     }
 
@@ -232,6 +303,47 @@ mod avx2 {
                 let low = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(v[0], m));
                 let high = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_EQ_OQ>(v[1], m));
                 (low | (high << 4)) as u32
+            }
+        }
+
+        #[inline(always)]
+        fn plus(_: Avx2, a: [__m256d; 2], b: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe { [_mm256_add_pd(a[0], b[0]), _mm256_add_pd(a[1], b[1])] }
+        }
+
+        #[inline(always)]
+        fn difference(_: Avx2, a: [__m256d; 2], b: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe { [_mm256_sub_pd(a[0], b[0]), _mm256_sub_pd(a[1], b[1])] }
+        }
+
+        #[inline(always)]
+        fn product(_: Avx2, a: [__m256d; 2], b: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe { [_mm256_mul_pd(a[0], b[0]), _mm256_mul_pd(a[1], b[1])] }
+        }
+
+        #[inline(always)]
+        fn max(_: Avx2, a: [__m256d; 2], b: [__m256d; 2]) -> [__m256d; 2] {
+            unsafe { [_mm256_max_pd(a[0], b[0]), _mm256_max_pd(a[1], b[1])] }
+        }
+
+        #[inline(always)]
+        fn greater_lanes(_: Avx2, a: [__m256d; 2], b: [__m256d; 2]) -> u32 {
+            unsafe {
+                let low = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(a[0], b[0]));
+                let high = _mm256_movemask_pd(_mm256_cmp_pd::<_CMP_GT_OQ>(a[1], b[1]));
+                (low | (high << 4)) as u32
+            }
+        }
+
+        #[inline(always)]
+        fn gather(avx2: Avx2, table: &[f64], index: &[u32; 8]) -> [__m256d; 2] {
+            let index = capped(avx2, index, table.len());
+            // SAFETY (also): every index is below the table's length.
+            unsafe {
+                [
+                    _mm256_i32gather_pd::<8>(table.as_ptr(), _mm256_castsi256_si128(index)),
+                    _mm256_i32gather_pd::<8>(table.as_ptr(), _mm256_extracti128_si256::<1>(index)),
+                ]
             }
         }
     }

@@ -2,80 +2,113 @@
 //! upper bound per row (on the distance to its centroid) and one lower bound (on the distance
 //! to every other centroid). A row whose upper bound is below both its lower bound and half
 //! the distance from its centroid to the nearest other one cannot change cluster, and is
-//! skipped without reading it; the cluster sums change only by the rows that move. Memory: two
-//! `f64` bounds per row. Once most rows have settled, an iteration costs a pass over the
-//! bounds instead of `k` distances per row.
+//! skipped without reading it; the cluster sums change only by the rows that move.
+//!
+//! Memory: a `u32` label and two bounds in the data's precision per row, 12 bytes for `f32`
+//! data. Once most rows have settled, an iteration is a pass over these 12 bytes a row
+//! instead of a pass over the data.
+//!
+//! A pass over a group of rows works in three steps, so that the rows it must read are read
+//! together: the bounds of every row are loosened by the centroids' last moves and tested;
+//! the rows that fail are read, and their exact distance to their own centroid tightens the
+//! upper bound and is tested again; the rows that still fail are compared with every centroid,
+//! several rows at a time, which gives both bounds exactly and the row's new cluster.
+//!
+//! Bounds are computed and loosened in the data's precision and rounded outwards (the upper
+//! bound up, the lower bound and the half distances down) by more than the rounding error of
+//! the operations, so that a skipped row is one whose cluster cannot change.
 
 use rayon::prelude::*;
 
 use super::elkan::half_distances;
-use super::lloyd::{GROUP, LANES, Sums, lane_blocks};
+use super::lloyd::{GROUP, LANES, Label, Sums, label_of, lane_blocks};
 use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
 use crate::simd::{self, Kernel, mul_add};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::{Avx2, Lanes, prefetch};
 
-/// How far the centroids moved in the last update: each one's move, and the largest and
-/// second largest moves with the index of the largest (the lower bound of a row loosens by
-/// the largest move of the *other* centroids).
-struct Moves {
-    shift: Vec<f64>,
-    largest: (usize, f64),
-    second: f64,
-}
-
-impl Moves {
-    fn new(shift: Vec<f64>) -> Self {
-        let mut largest = (0, f64::NEG_INFINITY);
-        let mut second = f64::NEG_INFINITY;
-        for (j, &s) in shift.iter().enumerate() {
-            if s > largest.1 {
-                second = largest.1;
-                largest = (j, s);
-            } else if s > second {
-                second = s;
-            }
-        }
-        Moves {
-            shift,
-            largest,
-            second: second.max(0.0),
-        }
-    }
-
-    /// The largest move of the centroids other than `j`.
-    #[inline]
-    fn others(&self, j: usize) -> f64 {
-        if j == self.largest.0 {
-            self.second
-        } else {
-            self.largest.1
-        }
-    }
-}
-
-/// Bounds of every row: its cluster (`usize::MAX` before the first pass), an upper bound on
-/// the distance to that cluster's centroid and a lower bound on the distance to any other.
-struct Bounds {
-    labels: Vec<usize>,
-    upper: Vec<f64>,
-    lower: Vec<f64>,
-}
-
-/// One pass over a group of rows: bounds loosened by the last moves, rows that may have
-/// changed cluster compared with every centroid; returns the changes to the cluster sums
-/// (`Sums::changed` counts the rows that moved).
-struct Pass<'a, F> {
-    /// Centroids in blocks of [`LANES`], feature by feature.
-    lanes: &'a [[F; LANES]],
+/// What a pass needs to know of the centroids.
+struct Centroids<'a, F> {
+    /// The centroids, row-major.
     centers: &'a [F],
-    half: &'a [f64],
-    moves: &'a Moves,
+    /// The centroids in blocks of [`LANES`], feature by feature (zero-padded).
+    lanes: Vec<[F; LANES]>,
+    /// Per centroid, how far it moved in the last update (which loosens the upper bound of its
+    /// rows) and the largest move of every other centroid (which loosens their lower bound).
+    shift: &'a [F],
+    others: Vec<F>,
+    /// Half the distance from each centroid to its nearest other, rounded down.
+    half: Vec<F>,
+    /// Factors that round a bound outwards after an operation: `1 + 4ε` and `1 − 4ε`.
+    up: F,
+    down: F,
+    /// Factors that round a computed distance outwards: `1 ± (d + 2)ε` (a squared distance of
+    /// `d` terms, then a square root).
+    computed_up: F,
+    computed_down: F,
+}
+
+impl<'a, F: Float> Centroids<'a, F> {
+    fn new(centers: &'a [F], shift: &'a [F], d: usize) -> Self {
+        let k = centers.len() / d;
+        let one = F::from_f64(1.0);
+        let step = F::from_f64(4.0) * F::EPSILON;
+        let computed = F::from_f64((d + 2) as f64) * F::EPSILON;
+        Centroids {
+            centers,
+            lanes: lane_blocks(centers.chunks_exact(d), d),
+            shift,
+            others: largest_other(shift),
+            half: half_distances(centers, k, d)
+                .1
+                .into_iter()
+                .map(|h| h * (one - computed))
+                .collect(),
+            up: one + step,
+            down: one - step,
+            computed_up: one + computed,
+            computed_down: one - computed,
+        }
+    }
+}
+
+/// For each centroid, the largest of the other centroids' moves.
+fn largest_other<F: Float>(shift: &[F]) -> Vec<F> {
+    let mut largest = (usize::MAX, F::ZERO);
+    let mut second = F::ZERO;
+    for (j, &s) in shift.iter().enumerate() {
+        if s > largest.1 {
+            second = largest.1;
+            largest = (j, s);
+        } else if s > second {
+            second = s;
+        }
+    }
+    (0..shift.len())
+        .map(|j| if j == largest.0 { second } else { largest.1 })
+        .collect()
+}
+
+/// Every row's cluster (`u32::MAX` before the first pass), an upper bound on the distance to
+/// that cluster's centroid, and a lower bound on the distance to any other.
+struct Bounds<F> {
+    labels: Vec<u32>,
+    upper: Vec<F>,
+    lower: Vec<F>,
+}
+
+/// One pass over a group of rows; returns the changes to the cluster sums (`Sums::changed`
+/// counts the rows that moved).
+struct Pass<'a, F> {
+    centroids: &'a Centroids<'a, F>,
     /// The group's rows, row-major.
     x: &'a [F],
-    w: &'a [f64],
-    labels: &'a mut [usize],
-    upper: &'a mut [f64],
-    lower: &'a mut [f64],
+    /// Their weights; `None` where every weight is one.
+    w: Option<&'a [f64]>,
+    labels: &'a mut [u32],
+    upper: &'a mut [F],
+    lower: &'a mut [F],
     /// Whether to return the changes of the sums (not for the final labelling).
     update: bool,
 }
@@ -85,47 +118,141 @@ impl<F: Float> Kernel for Pass<'_, F> {
 
     #[inline(always)]
     fn run<const FMA: bool>(self) -> Sums {
-        let k = self.half.len();
-        let d = self.x.len() / self.w.len();
-        let mut delta = Sums::new(self.update, k, d);
-        for (r, row) in self.x.chunks_exact(d).enumerate() {
-            let old = self.labels[r];
-            if old != usize::MAX {
-                let upper = self.upper[r] + self.moves.shift[old];
-                let lower = self.lower[r] - self.moves.others(old);
-                let bound = self.half[old].max(lower);
-                if upper <= bound {
-                    self.upper[r] = upper;
-                    self.lower[r] = lower;
-                    continue;
-                }
-                let tight = squared_distance(row, &self.centers[old * d..(old + 1) * d])
-                    .to_f64()
-                    .sqrt();
-                if tight <= bound {
-                    self.upper[r] = tight;
-                    self.lower[r] = lower;
-                    continue;
+        let lanes = &self.centroids.lanes;
+        // Eight `f32` lanes make one AVX2 register and eight `f64` lanes two: as many rows at
+        // a time as keep the accumulators in registers.
+        if size_of::<F>() == 4 {
+            self.steps(
+                |_, _, _, _| 0,
+                |rows, out| distances::<F, FMA, 8>(lanes, rows, out),
+            )
+        } else {
+            self.steps(
+                |_, _, _, _| 0,
+                |rows, out| distances::<F, FMA, 4>(lanes, rows, out),
+            )
+        }
+    }
+
+    /// The bounds of eight rows at a time tested with vector instructions ([`sweep_avx2`]).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn run_avx2(self, avx2: Avx2) -> Sums {
+        let (c, x) = (self.centroids, self.x);
+        let lanes = &c.lanes;
+        if let Some(tables) = c.tables(F::as_f32s) {
+            self.steps(
+                #[inline(always)]
+                |labels, upper, lower, check| match (F::as_f32s_mut(upper), F::as_f32s_mut(lower)) {
+                    (Some(upper), Some(lower)) => {
+                        sweep_avx2(avx2, &tables, x, labels, upper, lower, check)
+                    }
+                    _ => 0,
+                },
+                |rows, out| distances::<F, true, 8>(lanes, rows, out),
+            )
+        } else if let Some(tables) = c.tables(F::as_f64s) {
+            self.steps(
+                #[inline(always)]
+                |labels, upper, lower, check| match (F::as_f64s_mut(upper), F::as_f64s_mut(lower)) {
+                    (Some(upper), Some(lower)) => {
+                        sweep_avx2(avx2, &tables, x, labels, upper, lower, check)
+                    }
+                    _ => 0,
+                },
+                |rows, out| distances::<F, true, 4>(lanes, rows, out),
+            )
+        } else {
+            unreachable!("a Float is f32 or f64")
+        }
+    }
+}
+
+impl<F: Float> Pass<'_, F> {
+    /// The three steps of the pass. `sweep(labels, upper, lower, check)` may loosen and test
+    /// the bounds of the first rows in bulk, pushing the rows that fail to `check`, and
+    /// returns how many rows it did; `distances(rows, out)` writes the squared distances from
+    /// `R` rows to every centroid, as [`distances`] does.
+    #[inline(always)]
+    fn steps<const R: usize>(
+        self,
+        sweep: impl FnOnce(&[u32], &mut [F], &mut [F], &mut Vec<usize>) -> usize,
+        mut distances: impl FnMut([&[F]; R], &mut [[F; LANES]]),
+    ) -> Sums {
+        let Pass {
+            centroids: c,
+            x,
+            w,
+            labels,
+            upper,
+            lower,
+            update,
+        } = self;
+        let (k, d) = (c.half.len(), x.len() / labels.len());
+        let row = |r: usize| &x[r * d..(r + 1) * d];
+
+        let full = if labels.first() == Some(&u32::MAX) {
+            // The first pass: no row has a cluster yet (a pass gives every row one).
+            (0..labels.len()).collect()
+        } else {
+            // The bounds alone: rows that may have changed cluster.
+            let mut check = Vec::new();
+            let done = sweep(labels, upper, lower, &mut check);
+            for r in done..labels.len() {
+                let j = labels[r] as usize;
+                upper[r] = (upper[r] + c.shift[j]) * c.up;
+                lower[r] = (lower[r] - c.others[j]) * c.down;
+                if upper[r] > max(c.half[j], lower[r]) {
+                    check.push(r);
                 }
             }
-            let (best, first, second) = two_nearest::<F, FMA>(self.lanes, k, row);
-            self.upper[r] = first.sqrt();
-            self.lower[r] = second.sqrt();
-            if best != old {
-                self.labels[r] = best;
+            // Their exact distance to their centroid: rows that may still have changed.
+            let mut full = Vec::with_capacity(check.len());
+            for r in check {
+                let j = labels[r] as usize;
+                let centroid = &c.centers[j * d..(j + 1) * d];
+                upper[r] = squared_distance(row(r), centroid).sqrt() * c.computed_up;
+                if upper[r] > max(c.half[j], lower[r]) {
+                    full.push(r);
+                }
+            }
+            full
+        };
+        // Every centroid, `R` rows at a time (the last row repeated to fill the last batch).
+        let mut delta = Sums::new(update, k, d);
+        let mut dist = vec![[F::ZERO; LANES]; R * k.div_ceil(LANES)];
+        for batch in full.chunks(R) {
+            distances(
+                std::array::from_fn(|i| row(batch[i.min(batch.len() - 1)])),
+                &mut dist,
+            );
+            let mut nearest = [(0, F::ZERO, F::ZERO); R];
+            for (n, dist) in nearest.iter_mut().zip(dist.chunks_exact(dist.len() / R)) {
+                *n = two_smallest(&dist.as_flattened()[..k]);
+            }
+            // The square roots of the batch together, in one vector instruction.
+            let bounds: [(F, F); R] = std::array::from_fn(|i| {
+                let (_, first, second) = nearest[i];
+                (
+                    first.sqrt() * c.computed_up,
+                    second.sqrt() * c.computed_down,
+                )
+            });
+            for ((&r, &(best, _, _)), &(u, l)) in batch.iter().zip(&nearest).zip(&bounds) {
+                upper[r] = u;
+                lower[r] = l;
+                let (old, new) = (labels[r], label_of(best));
+                if new == old {
+                    continue;
+                }
+                labels[r] = new;
                 delta.changed += 1;
-                if self.update {
-                    let w = self.w[r];
-                    if old != usize::MAX {
-                        delta.weights[old] -= w;
-                        for (s, &v) in delta.sums[old * d..(old + 1) * d].iter_mut().zip(row) {
-                            *s -= w * v.to_f64();
-                        }
+                if update {
+                    let weight = w.map_or(1.0, |w| w[r]);
+                    if old != u32::MAX {
+                        delta.add(old as usize, row(r), -weight);
                     }
-                    delta.weights[best] += w;
-                    for (s, &v) in delta.sums[best * d..(best + 1) * d].iter_mut().zip(row) {
-                        *s += w * v.to_f64();
-                    }
+                    delta.add(best, row(r), weight);
                 }
             }
         }
@@ -133,53 +260,135 @@ impl<F: Float> Kernel for Pass<'_, F> {
     }
 }
 
-/// The nearest centroid of `row` (the first on ties) and the squared distances to the nearest
-/// and the second nearest (infinite when `k` is 1).
+/// The per-centroid values with which the bounds are loosened and tested, as `T`.
+#[cfg(target_arch = "x86_64")]
+struct Tables<'a, T> {
+    shift: &'a [T],
+    others: &'a [T],
+    half: &'a [T],
+    up: T,
+    down: T,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl<F: Float> Centroids<'_, F> {
+    /// The tables as `T`, when `cast` (`F::as_f32s` or `F::as_f64s`) finds that `F` is `T`.
+    fn tables<'s, T: Float>(
+        &'s self,
+        cast: impl Fn(&'s [F]) -> Option<&'s [T]>,
+    ) -> Option<Tables<'s, T>> {
+        Some(Tables {
+            shift: cast(self.shift)?,
+            others: cast(&self.others)?,
+            half: cast(&self.half)?,
+            up: T::from_f64(self.up.to_f64()),
+            down: T::from_f64(self.down.to_f64()),
+        })
+    }
+}
+
+/// [`Pass::steps`]'s first step for eight rows at a time with AVX2 instructions: the centroids'
+/// values gathered by label, the bounds loosened, stored and compared as vectors. Returns the
+/// number of rows done (a multiple of eight). The rows that fail are prefetched from `x`
+/// (the group's rows), which the next step reads.
+#[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn two_nearest<F: Float, const FMA: bool>(
-    lanes: &[[F; LANES]],
-    k: usize,
-    row: &[F],
-) -> (usize, f64, f64) {
-    let d = row.len();
-    let (mut best, mut first, mut second) = (0, f64::INFINITY, f64::INFINITY);
-    for (b, cols) in lanes.chunks_exact(d).enumerate() {
-        let mut acc = [F::ZERO; LANES];
-        for (&v, c) in row.iter().zip(cols) {
-            for l in 0..LANES {
-                let diff = v - c[l];
-                acc[l] = mul_add::<F, FMA>(diff, diff, acc[l]);
-            }
-        }
-        for (l, &a) in acc.iter().enumerate().take(k - b * LANES) {
-            let a = a.to_f64();
-            if a < first {
-                second = first;
-                first = a;
-                best = b * LANES + l;
-            } else if a < second {
-                second = a;
-            }
+fn sweep_avx2<T: Lanes, F>(
+    avx2: Avx2,
+    c: &Tables<'_, T>,
+    x: &[F],
+    labels: &[u32],
+    upper: &mut [T],
+    lower: &mut [T],
+    check: &mut Vec<usize>,
+) -> usize {
+    let d = x.len() / labels.len();
+    let (up, down) = (T::splat(avx2, c.up), T::splat(avx2, c.down));
+    let (labels8, _) = labels.as_chunks::<8>();
+    let (upper8, _) = upper.as_chunks_mut::<8>();
+    let (lower8, _) = lower.as_chunks_mut::<8>();
+    for (b, ((j, u), l)) in labels8.iter().zip(upper8).zip(lower8).enumerate() {
+        let shift = T::gather(avx2, c.shift, j);
+        let others = T::gather(avx2, c.others, j);
+        let half = T::gather(avx2, c.half, j);
+        let new_u = T::product(avx2, T::plus(avx2, T::load(avx2, u), shift), up);
+        let new_l = T::product(avx2, T::difference(avx2, T::load(avx2, l), others), down);
+        T::store(avx2, new_u, u);
+        T::store(avx2, new_l, l);
+        let mut fail = T::greater_lanes(avx2, new_u, T::max(avx2, half, new_l));
+        while fail != 0 {
+            let r = b * 8 + fail.trailing_zeros() as usize;
+            prefetch(avx2, &x[r * d..(r + 1) * d]);
+            check.push(r);
+            fail &= fail - 1;
         }
     }
+    labels8.len() * 8
+}
+
+/// The larger of `a` and `b`.
+#[inline(always)]
+fn max<F: Float>(a: F, b: F) -> F {
+    if a > b { a } else { b }
+}
+
+/// The squared distances from each of the `R` rows to every centroid (`lanes`, in blocks of
+/// [`LANES`] centroids feature by feature), written to `out` row by row, block by block.
+#[inline(always)]
+fn distances<F: Float, const FMA: bool, const R: usize>(
+    lanes: &[[F; LANES]],
+    rows: [&[F]; R],
+    out: &mut [[F; LANES]],
+) {
+    let d = rows[0].len();
+    let blocks = lanes.len() / d;
+    for (b, cols) in lanes.chunks_exact(d).enumerate() {
+        let mut acc = [[F::ZERO; LANES]; R];
+        for (f, c) in cols.iter().enumerate() {
+            for r in 0..R {
+                let v = rows[r][f];
+                for l in 0..LANES {
+                    let diff = v - c[l];
+                    acc[r][l] = mul_add::<F, FMA>(diff, diff, acc[r][l]);
+                }
+            }
+        }
+        for (r, acc) in acc.into_iter().enumerate() {
+            out[r * blocks + b] = acc;
+        }
+    }
+}
+
+/// The index of the smallest of `values` (the first on ties), the smallest and the second
+/// smallest (infinite when there is one value). Without branches: which value is smallest
+/// cannot be predicted.
+#[inline(always)]
+fn two_smallest<F: Float>(values: &[F]) -> (usize, F, F) {
+    let (mut best, mut first, mut second) = (0, F::INFINITY, F::INFINITY);
+    for (j, &v) in values.iter().enumerate() {
+        second = min(second, max(first, v));
+        best = if v < first { j } else { best };
+        first = min(first, v);
+    }
     (best, first, second)
+}
+
+/// The smaller of `a` and `b`.
+#[inline(always)]
+fn min<F: Float>(a: F, b: F) -> F {
+    if a < b { a } else { b }
 }
 
 /// One pass over every row, in groups whose changes are added in group order.
 fn pass<F: Float>(
     data: &Data<F>,
     centers: &[F],
-    moves: &Moves,
-    b: &mut Bounds,
+    shift: &[F],
+    b: &mut Bounds<F>,
     update: bool,
 ) -> Sums {
     let (k, d) = (centers.len() / data.d, data.d);
-    let lanes = lane_blocks(centers.chunks_exact(d), d);
-    let half: Vec<f64> = half_distances(centers, k, d)
-        .1
-        .iter()
-        .map(|h| h.to_f64())
-        .collect();
+    let centroids = Centroids::new(centers, shift, d);
     let partials: Vec<Sums> = b
         .labels
         .par_chunks_mut(GROUP)
@@ -189,12 +398,9 @@ fn pass<F: Float>(
         .map(|(g, ((labels, upper), lower))| {
             let (start, end) = (g * GROUP, g * GROUP + labels.len());
             simd::run(Pass {
-                lanes: &lanes,
-                centers,
-                half: &half,
-                moves,
+                centroids: &centroids,
                 x: &data.x[start * d..end * d],
-                w: &data.w[start..end],
+                w: data.weights(start, end),
                 labels,
                 upper,
                 lower,
@@ -207,31 +413,31 @@ fn pass<F: Float>(
 
 /// Hamerly's iterations: the bounds, the cluster sums kept up to date by the rows that move,
 /// and the centroids' last moves.
-pub(super) struct Hamerly {
-    bounds: Bounds,
+pub(super) struct Hamerly<F> {
+    bounds: Bounds<F>,
     sums: Sums,
-    moves: Moves,
+    shift: Vec<F>,
 }
 
-impl Hamerly {
+impl<F: Float> Hamerly<F> {
     pub(super) fn new(n: usize, k: usize, d: usize) -> Self {
         Hamerly {
             bounds: Bounds {
-                labels: vec![usize::MAX; n],
-                upper: vec![0.0; n],
-                lower: vec![0.0; n],
+                labels: vec![u32::MAX; n],
+                upper: vec![F::INFINITY; n],
+                lower: vec![F::ZERO; n],
             },
             sums: Sums::zeros(k, d),
-            moves: Moves::new(vec![0.0; k]),
+            shift: vec![F::ZERO; k],
         }
     }
 }
 
-impl<F: Float> Iterations<F> for Hamerly {
-    type Label = usize;
+impl<F: Float> Iterations<F> for Hamerly<F> {
+    type Label = u32;
 
     fn assign(&mut self, data: &Data<F>, centers: &[F]) -> Sums {
-        let delta = pass(data, centers, &self.moves, &mut self.bounds, true);
+        let delta = pass(data, centers, &self.shift, &mut self.bounds, true);
         self.sums.merge(&delta);
         Sums {
             changed: delta.changed,
@@ -240,18 +446,122 @@ impl<F: Float> Iterations<F> for Hamerly {
     }
 
     fn moved(&mut self, _centers: &[F], shift: &[F]) {
-        self.moves = Moves::new(shift.iter().map(|s| s.to_f64()).collect());
+        self.shift.copy_from_slice(shift);
     }
 
     fn relabel(&mut self, data: &Data<F>, centers: &[F]) {
-        pass(data, centers, &self.moves, &mut self.bounds, false);
+        pass(data, centers, &self.shift, &mut self.bounds, false);
     }
 
-    fn labels(&self) -> &[usize] {
+    fn labels(&self) -> &[u32] {
         &self.bounds.labels
     }
 
     fn into_labels(self) -> Vec<usize> {
-        self.bounds.labels
+        self.bounds.labels.into_iter().map(u32::index).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// Passes through [`simd::run`] (the AVX2 sweep where the processor has it) and through
+    /// the portable kernel give the same labels, bounds and sums, bit for bit. The values are
+    /// small integers, so that every squared distance is exact; ties (the first and last
+    /// centroids are equal) must go to the lowest index. The second pass follows a move of
+    /// the centroids, so that bounds are loosened, some rows skipped and some checked.
+    #[test]
+    fn every_kernel_gives_the_same_passes() {
+        same_passes::<f32>();
+        same_passes::<f64>();
+    }
+
+    fn same_passes<F: Float>() {
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        for (n, d, k) in [(5000, 16, 8), (4101, 5, 11), (37, 3, 3), (9000, 9, 20)] {
+            let mut integers = |count: usize, range: i32| -> Vec<F> {
+                (0..count)
+                    .map(|_| F::from_f64(f64::from(rng.random_range(-range..=range))))
+                    .collect()
+            };
+            let x = integers(n * d, 8);
+            let mut centers = integers(k * d, 6);
+            centers.copy_within(0..d, (k - 1) * d);
+            let moves = integers(k * d, 1);
+            let weights: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
+            for w in [weights, vec![1.0; n]] {
+                let data = Data::new(&x, &w, d);
+                let mut fast = Hamerly::new(n, k, d);
+                let mut portable = Hamerly::new(n, k, d);
+                let mut centers = centers.clone();
+                for step in 0..3 {
+                    let a = fast.assign(&data, &centers);
+                    let b = portable_assign(&mut portable, &data, &centers);
+                    let what = format!("n {n} d {d} k {k}, pass {step}");
+                    assert_eq!(fast.bounds.labels, portable.bounds.labels, "{what}");
+                    assert_eq!(fast.bounds.upper, portable.bounds.upper, "{what}");
+                    assert_eq!(fast.bounds.lower, portable.bounds.lower, "{what}");
+                    assert_eq!(
+                        (a.sums, a.weights, a.changed),
+                        (b.sums, b.weights, b.changed)
+                    );
+                    if step == 0 {
+                        assert_eq!(a.changed, n, "{what}: every row gets a cluster");
+                        assert!(
+                            !fast.bounds.labels.contains(&label_of(k - 1)),
+                            "{what}: the tie goes to the first centroid"
+                        );
+                    }
+                    // Move every centroid by at most one in each feature.
+                    let shift: Vec<F> = centers
+                        .chunks_exact_mut(d)
+                        .zip(moves.chunks_exact(d))
+                        .map(|(c, m)| {
+                            c.iter_mut().zip(m).for_each(|(v, &m)| *v += m);
+                            m.iter().map(|&m| m * m).sum::<F>().sqrt()
+                        })
+                        .collect();
+                    fast.moved(&centers, &shift);
+                    portable.moved(&centers, &shift);
+                }
+            }
+        }
+    }
+
+    /// [`Hamerly::assign`] with the portable kernel, group by group.
+    fn portable_assign<F: Float>(h: &mut Hamerly<F>, data: &Data<F>, centers: &[F]) -> Sums {
+        let (k, d) = (centers.len() / data.d, data.d);
+        let centroids = Centroids::new(centers, &h.shift, d);
+        let b = &mut h.bounds;
+        let mut delta = Sums::zeros(k, d);
+        for (g, ((labels, upper), lower)) in b
+            .labels
+            .chunks_mut(GROUP)
+            .zip(b.upper.chunks_mut(GROUP))
+            .zip(b.lower.chunks_mut(GROUP))
+            .enumerate()
+        {
+            let (start, end) = (g * GROUP, g * GROUP + labels.len());
+            let part = Pass {
+                centroids: &centroids,
+                x: &data.x[start * d..end * d],
+                w: data.weights(start, end),
+                labels,
+                upper,
+                lower,
+                update: true,
+            }
+            .run::<false>();
+            delta.merge(&part);
+        }
+        h.sums.merge(&delta);
+        Sums {
+            changed: delta.changed,
+            ..h.sums.clone()
+        }
     }
 }

@@ -41,10 +41,10 @@ impl Label for u32 {
     }
 }
 
-/// Cluster `j`'s label in Lloyd's iterations. `j` is below `k`, which is at most the number of
+/// Cluster `j`'s label in Lloyd's and Hamerly's iterations. `j` is below `k`, which is at most the number of
 /// rows: 2³² − 1 clusters would not fit in memory.
 #[inline(always)]
-fn label_of(j: usize) -> u32 {
+pub(super) fn label_of(j: usize) -> u32 {
     debug_assert!(j < u32::MAX as usize);
     j as u32
 }
@@ -86,6 +86,16 @@ impl Sums {
             total.merge(p);
         }
         total
+    }
+
+    /// Adds `weight × row` to cluster `j`'s sum and `weight` to its total weight, in `f64`.
+    #[inline(always)]
+    pub(super) fn add<F: Float>(&mut self, j: usize, row: &[F], weight: f64) {
+        let d = row.len();
+        self.weights[j] += weight;
+        for (s, &v) in self.sums[j * d..(j + 1) * d].iter_mut().zip(row) {
+            *s += weight * v.to_f64();
+        }
     }
 
     /// Adds `other` to `self`, cluster by cluster.

@@ -98,6 +98,34 @@ fn hamerly_gives_the_same_result_as_lloyd() {
     }
 }
 
+/// In `f32`, where the bounds are kept in `f32` too: Lloyd's labels and iterations. Lloyd sums
+/// the clusters in `f32` for a few hundred rows at a time and Hamerly in `f64`, so the
+/// centroids agree to `f32` rounding.
+#[test]
+fn hamerly_gives_the_same_result_as_lloyd_in_f32() {
+    let x = overlapping(20_000, 3).cast::<f32>();
+    for k in [3, 8, 12] {
+        for seed in 0..2 {
+            let p = KMeans::params(k).seed(seed).max_iter(500);
+            let lloyd = p.clone().algorithm(Algorithm::Lloyd).fit(&x).unwrap();
+            let hamerly = p.algorithm(Algorithm::Hamerly).fit(&x).unwrap();
+            let what = format!("k {k} seed {seed}");
+            assert_eq!(lloyd.labels(), hamerly.labels(), "{what}");
+            assert_eq!(lloyd.n_iter(), hamerly.n_iter(), "{what}");
+            let diff = lloyd
+                .centroids()
+                .as_slice()
+                .iter()
+                .zip(hamerly.centroids().as_slice())
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max);
+            assert!(diff < 1e-4, "{what}: centroids differ by {diff:e}");
+            let rel = (lloyd.inertia() - hamerly.inertia()).abs() / lloyd.inertia();
+            assert!(rel < 1e-6, "{what}: {rel}");
+        }
+    }
+}
+
 #[test]
 fn same_seed_same_result_with_one_or_two_threads() {
     let x = overlapping(20_000, 3);
