@@ -51,7 +51,7 @@ fn run_avx2_fma<K: Kernel>(kernel: K) -> K::Output {
 }
 
 #[cfg(target_arch = "x86_64")]
-pub(crate) use avx2::{Avx2, Lanes, prefetch};
+pub(crate) use avx2::{Avx2, Lanes, prefetch, transpose};
 
 /// Eight lanes of `f32` or `f64` in AVX2 registers, as safe functions that take a token
 /// proving the processor has AVX2 and FMA.
@@ -115,6 +115,43 @@ mod avx2 {
                 _mm_prefetch::<_MM_HINT_T0>((first as *const T).cast());
                 _mm_prefetch::<_MM_HINT_T0>((last as *const T).cast());
             }
+        }
+    }
+
+    /// The 8 × 8 matrix of `f32` whose rows are `rows`, transposed: lane `l` of row `r` becomes
+    /// lane `r` of row `l`.
+    #[inline(always)]
+    pub(crate) fn transpose(_: Avx2, rows: [__m256; 8]) -> [__m256; 8] {
+        // SAFETY: register operations only.
+        unsafe {
+            let [r0, r1, r2, r3, r4, r5, r6, r7] = rows;
+            // Interleave pairs of rows, then pairs of pairs, then the two halves.
+            let t0 = _mm256_unpacklo_ps(r0, r1);
+            let t1 = _mm256_unpackhi_ps(r0, r1);
+            let t2 = _mm256_unpacklo_ps(r2, r3);
+            let t3 = _mm256_unpackhi_ps(r2, r3);
+            let t4 = _mm256_unpacklo_ps(r4, r5);
+            let t5 = _mm256_unpackhi_ps(r4, r5);
+            let t6 = _mm256_unpacklo_ps(r6, r7);
+            let t7 = _mm256_unpackhi_ps(r6, r7);
+            let u0 = _mm256_shuffle_ps::<0b01_00_01_00>(t0, t2);
+            let u1 = _mm256_shuffle_ps::<0b11_10_11_10>(t0, t2);
+            let u2 = _mm256_shuffle_ps::<0b01_00_01_00>(t1, t3);
+            let u3 = _mm256_shuffle_ps::<0b11_10_11_10>(t1, t3);
+            let u4 = _mm256_shuffle_ps::<0b01_00_01_00>(t4, t6);
+            let u5 = _mm256_shuffle_ps::<0b11_10_11_10>(t4, t6);
+            let u6 = _mm256_shuffle_ps::<0b01_00_01_00>(t5, t7);
+            let u7 = _mm256_shuffle_ps::<0b11_10_11_10>(t5, t7);
+            [
+                _mm256_permute2f128_ps::<0x20>(u0, u4),
+                _mm256_permute2f128_ps::<0x20>(u1, u5),
+                _mm256_permute2f128_ps::<0x20>(u2, u6),
+                _mm256_permute2f128_ps::<0x20>(u3, u7),
+                _mm256_permute2f128_ps::<0x31>(u0, u4),
+                _mm256_permute2f128_ps::<0x31>(u1, u5),
+                _mm256_permute2f128_ps::<0x31>(u2, u6),
+                _mm256_permute2f128_ps::<0x31>(u3, u7),
+            ]
         }
     }
 

@@ -26,7 +26,7 @@ use super::{Data, Iterations};
 use crate::matrix::{Float, squared_distance};
 use crate::simd::{self, Kernel, mul_add};
 #[cfg(target_arch = "x86_64")]
-use crate::simd::{Avx2, Lanes, prefetch};
+use crate::simd::{Avx2, Lanes, prefetch, transpose};
 
 /// What a pass needs to know of the centroids.
 struct Centroids<'a, F> {
@@ -118,19 +118,13 @@ impl<F: Float> Kernel for Pass<'_, F> {
 
     #[inline(always)]
     fn run<const FMA: bool>(self) -> Sums {
-        let lanes = &self.centroids.lanes;
+        let c = self.centroids;
         // Eight `f32` lanes make one AVX2 register and eight `f64` lanes two: as many rows at
         // a time as keep the accumulators in registers.
         if size_of::<F>() == 4 {
-            self.steps(
-                |_, _, _, _| 0,
-                |rows, out| distances::<F, FMA, 8>(lanes, rows, out),
-            )
+            self.steps(|_, _, _, _| 0, |rows| two_nearest::<F, FMA, 8>(c, rows))
         } else {
-            self.steps(
-                |_, _, _, _| 0,
-                |rows, out| distances::<F, FMA, 4>(lanes, rows, out),
-            )
+            self.steps(|_, _, _, _| 0, |rows| two_nearest::<F, FMA, 4>(c, rows))
         }
     }
 
@@ -139,8 +133,11 @@ impl<F: Float> Kernel for Pass<'_, F> {
     #[inline(always)]
     fn run_avx2(self, avx2: Avx2) -> Sums {
         let (c, x) = (self.centroids, self.x);
-        let lanes = &c.lanes;
-        if let Some(tables) = c.tables(F::as_f32s) {
+        if let (Some(tables), Some(lanes)) =
+            (c.tables(F::as_f32s), F::as_f32s(c.lanes.as_flattened()))
+        {
+            let lanes = lanes.as_chunks::<LANES>().0;
+            let k = c.half.len();
             self.steps(
                 #[inline(always)]
                 |labels, upper, lower, check| match (F::as_f32s_mut(upper), F::as_f32s_mut(lower)) {
@@ -149,7 +146,14 @@ impl<F: Float> Kernel for Pass<'_, F> {
                     }
                     _ => 0,
                 },
-                |rows, out| distances::<F, true, 8>(lanes, rows, out),
+                |rows: [&[F]; 8]| {
+                    let rows = rows.map(|row| F::as_f32s(row).unwrap_or_default());
+                    let (best, first, second) = two_nearest_avx2(avx2, lanes, k, rows);
+                    std::array::from_fn(|i| {
+                        let [first, second] = [first[i], second[i]].map(|v| F::from_f64(v.into()));
+                        (best[i] as usize, first, second)
+                    })
+                },
             )
         } else if let Some(tables) = c.tables(F::as_f64s) {
             self.steps(
@@ -160,7 +164,7 @@ impl<F: Float> Kernel for Pass<'_, F> {
                     }
                     _ => 0,
                 },
-                |rows, out| distances::<F, true, 4>(lanes, rows, out),
+                |rows| two_nearest::<F, true, 4>(c, rows),
             )
         } else {
             unreachable!("a Float is f32 or f64")
@@ -171,13 +175,13 @@ impl<F: Float> Kernel for Pass<'_, F> {
 impl<F: Float> Pass<'_, F> {
     /// The three steps of the pass. `sweep(labels, upper, lower, check)` may loosen and test
     /// the bounds of the first rows in bulk, pushing the rows that fail to `check`, and
-    /// returns how many rows it did; `distances(rows, out)` writes the squared distances from
-    /// `R` rows to every centroid, as [`distances`] does.
+    /// returns how many rows it did; `nearest(rows)` finds the nearest centroid of `R` rows and
+    /// their squared distances to the nearest and the second nearest, as [`two_nearest`] does.
     #[inline(always)]
     fn steps<const R: usize>(
         self,
         sweep: impl FnOnce(&[u32], &mut [F], &mut [F], &mut Vec<usize>) -> usize,
-        mut distances: impl FnMut([&[F]; R], &mut [[F; LANES]]),
+        mut nearest: impl FnMut([&[F]; R]) -> [(usize, F, F); R],
     ) -> Sums {
         let Pass {
             centroids: c,
@@ -206,30 +210,28 @@ impl<F: Float> Pass<'_, F> {
                     check.push(r);
                 }
             }
-            // Their exact distance to their centroid: rows that may still have changed.
-            let mut full = Vec::with_capacity(check.len());
-            for r in check {
-                let j = labels[r] as usize;
-                let centroid = &c.centers[j * d..(j + 1) * d];
-                upper[r] = squared_distance(row(r), centroid).sqrt() * c.computed_up;
-                if upper[r] > max(c.half[j], lower[r]) {
-                    full.push(r);
+            if k <= LANES {
+                // Comparing a row with its centroid would cost almost as much as comparing it
+                // with every centroid (one block of lanes).
+                check
+            } else {
+                // Their exact distance to their centroid: rows that may still have changed.
+                let mut full = Vec::with_capacity(check.len());
+                for r in check {
+                    let j = labels[r] as usize;
+                    let centroid = &c.centers[j * d..(j + 1) * d];
+                    upper[r] = squared_distance(row(r), centroid).sqrt() * c.computed_up;
+                    if upper[r] > max(c.half[j], lower[r]) {
+                        full.push(r);
+                    }
                 }
+                full
             }
-            full
         };
         // Every centroid, `R` rows at a time (the last row repeated to fill the last batch).
         let mut delta = Sums::new(update, k, d);
-        let mut dist = vec![[F::ZERO; LANES]; R * k.div_ceil(LANES)];
         for batch in full.chunks(R) {
-            distances(
-                std::array::from_fn(|i| row(batch[i.min(batch.len() - 1)])),
-                &mut dist,
-            );
-            let mut nearest = [(0, F::ZERO, F::ZERO); R];
-            for (n, dist) in nearest.iter_mut().zip(dist.chunks_exact(dist.len() / R)) {
-                *n = two_smallest(&dist.as_flattened()[..k]);
-            }
+            let nearest = nearest(std::array::from_fn(|i| row(batch[i.min(batch.len() - 1)])));
             // The square roots of the batch together, in one vector instruction.
             let bounds: [(F, F); R] = std::array::from_fn(|i| {
                 let (_, first, second) = nearest[i];
@@ -332,17 +334,17 @@ fn max<F: Float>(a: F, b: F) -> F {
     if a > b { a } else { b }
 }
 
-/// The squared distances from each of the `R` rows to every centroid (`lanes`, in blocks of
-/// [`LANES`] centroids feature by feature), written to `out` row by row, block by block.
+/// The nearest centroid of each of the `R` rows (the first on ties) and the squared distances
+/// to the nearest and the second nearest (infinite when `k` is 1).
 #[inline(always)]
-fn distances<F: Float, const FMA: bool, const R: usize>(
-    lanes: &[[F; LANES]],
+fn two_nearest<F: Float, const FMA: bool, const R: usize>(
+    c: &Centroids<'_, F>,
     rows: [&[F]; R],
-    out: &mut [[F; LANES]],
-) {
-    let d = rows[0].len();
-    let blocks = lanes.len() / d;
-    for (b, cols) in lanes.chunks_exact(d).enumerate() {
+) -> [(usize, F, F); R] {
+    let (k, d) = (c.half.len(), rows[0].len());
+    let blocks = c.lanes.len() / d;
+    let mut dist = [[F::ZERO; LANES]; R].map(|b| vec![b; blocks]);
+    for (b, cols) in c.lanes.chunks_exact(d).enumerate() {
         let mut acc = [[F::ZERO; LANES]; R];
         for (f, c) in cols.iter().enumerate() {
             for r in 0..R {
@@ -353,10 +355,53 @@ fn distances<F: Float, const FMA: bool, const R: usize>(
                 }
             }
         }
-        for (r, acc) in acc.into_iter().enumerate() {
-            out[r * blocks + b] = acc;
+        for (dist, acc) in dist.iter_mut().zip(acc) {
+            dist[b] = acc;
         }
     }
+    dist.map(|dist| two_smallest(&dist.as_flattened()[..k]))
+}
+
+/// [`two_nearest`] for eight `f32` rows with AVX2 instructions: per block of eight centroids,
+/// the rows' squared distances in eight registers (one row each), transposed so that each
+/// register holds one centroid's distances to the eight rows; the nearest and second nearest
+/// are then kept per row in the lanes, centroid after centroid. Returns the nearest centroids,
+/// the squared distances to them and to the second nearest.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn two_nearest_avx2(
+    avx2: Avx2,
+    lanes: &[[f32; LANES]],
+    k: usize,
+    rows: [&[f32]; 8],
+) -> ([u32; 8], [f32; 8], [f32; 8]) {
+    let d = rows[0].len();
+    let mut first = f32::splat(avx2, f32::INFINITY);
+    let mut second = first;
+    let mut best = f32::splat(avx2, 0.0);
+    for (b, cols) in lanes.chunks_exact(d).enumerate() {
+        let mut acc = [f32::splat(avx2, 0.0); 8];
+        for (f, c) in cols.iter().enumerate() {
+            let c = f32::load(avx2, c);
+            for r in 0..8 {
+                let diff = f32::difference(avx2, f32::splat(avx2, rows[r][f]), c);
+                acc[r] = f32::fmadd(avx2, diff, diff, acc[r]);
+            }
+        }
+        let by_centroid = transpose(avx2, acc);
+        for (l, &v) in by_centroid.iter().enumerate().take(k - b * LANES) {
+            second = f32::min_with_mask(avx2, <f32 as Lanes>::max(avx2, first, v), second).0;
+            let (nearer, mask) = f32::min_with_mask(avx2, v, first);
+            first = nearer;
+            best = f32::select(avx2, mask, f32::splat(avx2, (b * LANES + l) as f32), best);
+        }
+    }
+    let mut out = [[0.0; 8]; 3];
+    for (o, v) in out.iter_mut().zip([best, first, second]) {
+        f32::store(avx2, v, o);
+    }
+    // Centroid indices are exact as `f32` (k is far below 2²⁴).
+    (out[0].map(|j| j as u32), out[1], out[2])
 }
 
 /// The index of the smallest of `values` (the first on ties), the smallest and the second
