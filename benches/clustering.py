@@ -196,31 +196,56 @@ def main():
         # The bound: one read of the data per iteration at the best measured read bandwidth.
         bound_s = x.nbytes / (max(bw["read_gbs"], bw["read_gbs_all_threads"]) * 1e9)
         info["kmeans_pass_s"] = bound_s
-        # Per iteration: Lloyd iterations (tol 0) from the same initial centroids, 2 and 22 of
-        # them; the difference divided by 20 is the cost of one iteration without the fixed
-        # costs of a fit (validation, centring copy, final labelling).
+        # Per iteration: iterations (tol 0) from the same initial centroids, 2 and 22 of them;
+        # the difference divided by 20 is the cost of one iteration without the fixed costs of a
+        # fit (validation, centring copy, final labelling). Each side's default algorithm
+        # (cible: Lloyd's iterations with Hamerly's bounds; scikit-learn: Lloyd), then Lloyd
+        # against Lloyd, then the two bound-based ones (Hamerly against scikit-learn's Elkan).
         init = x[np.random.default_rng(SEED).choice(n, k, replace=False)].astype(np.float64)
         hi = save(out / "kmeans-init", init)
-        fits = {}
-        for it in (2, 22):
-            c = run.cible("kmeans-iter", h, args.repeat, labels_out=True, init=hi, k=k, max_iter=it, tol=0)
-            t, m = best_of(args.repeat, lambda: KMeans(k, init=init, n_init=1, max_iter=it, tol=0).fit(x))
-            fits[it] = (c, t, m)
-        (c2, t2, m2), (c, t, m) = fits[2], fits[22]
-        ci = (c["seconds"] - c2["seconds"]) / (c["n_iter"] - c2["n_iter"])
-        si = (t - t2) / (m.n_iter_ - m2.n_iter_)
-        add(
-            "k-means, one Lloyd iteration ((fit of 22 iterations − fit of 2) / 20, same initial centroids)",
-            f"{n:,} × {d} f32, k = {k}",
-            ci,
-            si,
-            f"iterations {c['n_iter']} / {m.n_iter_}; inertia rel. diff {c['inertia'] / m.inertia_ - 1:+.1e}; "
-            f"ARI {adjusted_rand_score(m.labels_, c['labels']):.6f}; "
-            f"bandwidth bound {1e3 * bound_s:.1f} ms: cible {ci / bound_s:.1f}×, scikit-learn {si / bound_s:.1f}×; "
-            f"fixed cost of a fit (2-iteration fit − 2 iterations): cible {1e3 * (c2['seconds'] - 2 * ci):.0f} ms, "
-            f"scikit-learn {1e3 * (t2 - 2 * si):.0f} ms; whole 22-iteration fit: cible {1e3 * c['seconds']:.0f} ms, "
-            f"scikit-learn {1e3 * t:.0f} ms",
-        )
+
+        def per_iteration(fit):
+            """Seconds per iteration from fits of 2 and 22 iterations; the 22-iteration fit."""
+            (s2, m2), (s22, m22) = (fit(2), fit(22))
+            return (s22 - s2) / (m22["n_iter"] - m2["n_iter"]), s2, s22, m22
+
+        def cible_fit(algorithm):
+            def fit(it):
+                c = run.cible("kmeans-iter", h, args.repeat, labels_out=True, init=hi, k=k, max_iter=it, tol=0,
+                              algorithm=algorithm)
+                return c["seconds"], c
+            return fit
+
+        def sklearn_fit(algorithm):
+            def fit(it):
+                t, m = best_of(args.repeat, lambda: KMeans(k, init=init, n_init=1, max_iter=it, tol=0,
+                                                           algorithm=algorithm).fit(x))
+                return t, {"n_iter": m.n_iter_, "inertia": m.inertia_, "labels": m.labels_}
+            return fit
+
+        cible_runs = {a: per_iteration(cible_fit(a)) for a in ("hamerly", "lloyd")}
+        sklearn_runs = {a: per_iteration(sklearn_fit(a)) for a in ("lloyd", "elkan")}
+        for (ca, sa, what) in [
+            ("hamerly", "lloyd", "each side's default: Hamerly's bounds against Lloyd"),
+            ("lloyd", "lloyd", "Lloyd against Lloyd"),
+            ("hamerly", "elkan", "bounds against bounds: Hamerly against Elkan"),
+        ]:
+            ci, c2, c22, c = cible_runs[ca]
+            si, s2, s22, m = sklearn_runs[sa]
+            add(
+                f"k-means, one iteration, {what} ((fit of 22 iterations − fit of 2) / 20, same initial centroids)",
+                f"{n:,} × {d} f32, k = {k}",
+                ci,
+                si,
+                f"iterations {c['n_iter']} / {m['n_iter']}; inertia rel. diff {c['inertia'] / m['inertia'] - 1:+.1e}; "
+                f"ARI {adjusted_rand_score(m['labels'], c['labels']):.6f}; "
+                f"bandwidth bound {1e3 * bound_s:.1f} ms: cible {ci / bound_s:.1f}×, scikit-learn {si / bound_s:.1f}×; "
+                f"fixed cost of a fit (2-iteration fit − 2 iterations): cible {1e3 * (c2 - 2 * ci):.0f} ms, "
+                f"scikit-learn {1e3 * (s2 - 2 * si):.0f} ms; whole 22-iteration fit: cible {1e3 * c22:.0f} ms, "
+                f"scikit-learn {1e3 * s22:.0f} ms",
+                cible_algorithm=ca,
+                sklearn_algorithm=sa,
+            )
         for n_init, rep in [(1, args.repeat), (10, 1)]:
             c = run.cible("kmeans", h, rep, labels_out=True, k=k, n_init=n_init, seed=SEED)
             t, m = best_of(rep, lambda: KMeans(k, n_init=n_init, random_state=SEED).fit(x))

@@ -13,7 +13,8 @@
 //! Workloads and their options (defaults in brackets):
 //!
 //! - `kmeans`: `--k` [8] `--n-init` [1] `--max-iter` [300] `--tol` [1e-4] `--seed` [0]
-//!   `--algorithm lloyd|elkan|hamerly` [lloyd]; whole fit, k-means++ included.
+//!   `--algorithm lloyd|elkan|hamerly` [hamerly, the library's default]; whole fit,
+//!   k-means++ included.
 //! - `kmeans-iter`: as `kmeans` from the centroids in `--init FILE` (a data file, k rows);
 //!   with `--tol 0`, the difference between fits of two `--max-iter` values, divided by the
 //!   difference in iterations, is the cost of one iteration without a fit's fixed costs.
@@ -188,7 +189,7 @@ fn as_i64(labels: &[usize]) -> Vec<i64> {
 }
 
 fn kmeans_params(o: &Options) -> Res<cible_ml::KMeansParams> {
-    let algorithm: Algorithm = o.get("algorithm", "lloyd".to_string())?.parse()?;
+    let algorithm = o.get("algorithm", Algorithm::default())?;
     Ok(KMeans::params(o.get("k", 8)?)
         .n_init(o.get("n-init", 1)?)
         .max_iter(o.get("max-iter", 300)?)

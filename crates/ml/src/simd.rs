@@ -103,6 +103,9 @@ mod avx2 {
         /// `table[index[l]]` per lane `l`. An index past the end of `table` (which must not
         /// be empty) reads its last value.
         fn gather(avx2: Avx2, table: &[Self], index: &[u32; 8]) -> Self::V;
+        /// `table[index[l] mod 8]` per lane `l`, from a table of eight values in lanes:
+        /// [`Lanes::gather`] without reading memory.
+        fn lookup(avx2: Avx2, table: Self::V, index: &[u32; 8]) -> Self::V;
     }
 
     /// Asks the processor to bring the cache lines of `values` closer, ahead of their use.
@@ -253,6 +256,11 @@ mod avx2 {
             // SAFETY (also): every index is below the table's length.
             unsafe { _mm256_i32gather_ps::<4>(table.as_ptr(), index) }
         }
+
+        #[inline(always)]
+        fn lookup(_: Avx2, table: __m256, index: &[u32; 8]) -> __m256 {
+            unsafe { _mm256_permutevar8x32_ps(table, _mm256_loadu_si256(index.as_ptr().cast())) }
+        }
     }
 
     impl Lanes for f64 {
@@ -382,6 +390,13 @@ mod avx2 {
                     _mm256_i32gather_pd::<8>(table.as_ptr(), _mm256_extracti128_si256::<1>(index)),
                 ]
             }
+        }
+
+        #[inline(always)]
+        fn lookup(avx2: Avx2, table: [__m256d; 2], index: &[u32; 8]) -> [__m256d; 2] {
+            let mut values = [0.0; 8];
+            Self::store(avx2, table, &mut values);
+            Self::gather(avx2, &values, &index.map(|i| i % 8))
         }
     }
 }

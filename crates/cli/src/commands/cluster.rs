@@ -140,10 +140,10 @@ pub struct ClusterArgs {
     /// k-means and k-prototypes initialisations (the best is kept).
     #[arg(long, default_value_t = 10)]
     n_init: usize,
-    /// k-means iterations: lloyd (every row against every centroid), elkan or hamerly (bounds
-    /// that skip rows which cannot change cluster: the same result, faster once clusters
-    /// settle).
-    #[arg(long, default_value = "lloyd")]
+    /// k-means iterations: hamerly (bounds that skip rows which cannot change cluster: the
+    /// same result as lloyd, faster once clusters settle), lloyd (every row against every
+    /// centroid) or elkan (one bound per row and cluster).
+    #[arg(long, default_value = "hamerly")]
     algorithm: Algorithm,
     /// Linkage of hierarchical clustering: ward, complete, average or single.
     #[arg(long, default_value = "ward")]

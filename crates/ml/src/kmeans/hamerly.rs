@@ -309,10 +309,19 @@ fn sweep_avx2<T: Lanes, F>(
     let (labels8, _) = labels.as_chunks::<8>();
     let (upper8, _) = upper.as_chunks_mut::<8>();
     let (lower8, _) = lower.as_chunks_mut::<8>();
+    // With at most eight centroids, the tables fit in registers: looked up, not gathered.
+    let in_lanes = (c.shift.len() <= 8).then(|| {
+        [c.shift, c.others, c.half].map(|t| {
+            let mut lanes = [T::ZERO; 8];
+            lanes[..t.len()].copy_from_slice(t);
+            T::load(avx2, &lanes)
+        })
+    });
     for (b, ((j, u), l)) in labels8.iter().zip(upper8).zip(lower8).enumerate() {
-        let shift = T::gather(avx2, c.shift, j);
-        let others = T::gather(avx2, c.others, j);
-        let half = T::gather(avx2, c.half, j);
+        let [shift, others, half] = match in_lanes {
+            Some(tables) => tables.map(|t| T::lookup(avx2, t, j)),
+            None => [c.shift, c.others, c.half].map(|t| T::gather(avx2, t, j)),
+        };
         let new_u = T::product(avx2, T::plus(avx2, T::load(avx2, u), shift), up);
         let new_l = T::product(avx2, T::difference(avx2, T::load(avx2, l), others), down);
         T::store(avx2, new_u, u);
