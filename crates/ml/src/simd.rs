@@ -103,8 +103,9 @@ mod avx2 {
         /// `table[index[l]]` per lane `l`. An index past the end of `table` (which must not
         /// be empty) reads its last value.
         fn gather(avx2: Avx2, table: &[Self], index: &[u32; 8]) -> Self::V;
-        /// `table[index[l] mod 8]` per lane `l`, from a table of eight values in lanes:
-        /// [`Lanes::gather`] without reading memory.
+        /// `table[index[l] mod 8]` per lane `l`, from a table of eight values in lanes: for
+        /// `f32`, one permutation of a register instead of [`Lanes::gather`]'s eight loads (for
+        /// `f64`, whose lanes take two registers, a gather from a copy of the table).
         fn lookup(avx2: Avx2, table: Self::V, index: &[u32; 8]) -> Self::V;
     }
 
