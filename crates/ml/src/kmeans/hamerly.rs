@@ -522,6 +522,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
+    use crate::test_support::integer_problem;
 
     /// Passes through [`simd::run`] (the AVX2 sweep where the processor has it) and through
     /// the portable kernel give the same labels, bounds and sums, bit for bit. The values are
@@ -537,16 +538,10 @@ mod tests {
     fn same_passes<F: Float>() {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
         for (n, d, k) in [(5000, 16, 8), (4101, 5, 11), (37, 3, 3), (9000, 9, 20)] {
-            let mut integers = |count: usize, range: i32| -> Vec<F> {
-                (0..count)
-                    .map(|_| F::from_f64(f64::from(rng.random_range(-range..=range))))
-                    .collect()
-            };
-            let x = integers(n * d, 8);
-            let mut centers = integers(k * d, 6);
-            centers.copy_within(0..d, (k - 1) * d);
-            let moves = integers(k * d, 1);
-            let weights: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
+            let (x, centers, weights) = integer_problem::<F>(&mut rng, n, d, k);
+            let moves: Vec<F> = (0..k * d)
+                .map(|_| F::from_f64(f64::from(rng.random_range(-1..=1))))
+                .collect();
             for w in [weights, vec![1.0; n]] {
                 let data = Data::new(&x, &w, d);
                 let mut fast = Hamerly::new(n, k, d);

@@ -648,10 +648,11 @@ impl<F: Float> Iterations<F> for Lloyd {
 
 #[cfg(test)]
 mod tests {
-    use rand::{Rng, SeedableRng};
+    use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
+    use crate::test_support::integer_problem;
 
     /// The assignment through [`simd::run`] (the hand-written AVX2 kernel for `f32` where the
     /// processor has it) and through the portable kernel give the same labels and sums. The
@@ -668,15 +669,7 @@ mod tests {
     fn same_labels_and_sums<F: Float>() {
         let mut rng = ChaCha8Rng::seed_from_u64(5);
         for (n, d, k) in [(5000, 16, 8), (4101, 5, 11), (37, 3, 3), (9000, 9, 20)] {
-            let mut integers = |count: usize, range: i32| -> Vec<F> {
-                (0..count)
-                    .map(|_| F::from_f64(f64::from(rng.random_range(-range..=range))))
-                    .collect()
-            };
-            let x = integers(n * d, 8);
-            let mut centers = integers(k * d, 6);
-            let weights: Vec<f64> = (0..n).map(|_| f64::from(rng.random_range(0..=3))).collect();
-            centers.copy_within(0..d, (k - 1) * d);
+            let (x, centers, weights) = integer_problem::<F>(&mut rng, n, d, k);
             for w in [weights, vec![1.0; n]] {
                 same_as_portable(&x, &w, &centers, n, d, k);
             }

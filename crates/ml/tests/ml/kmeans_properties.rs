@@ -73,29 +73,9 @@ fn elkan_gives_the_same_result_as_lloyd() {
 
 #[test]
 fn hamerly_gives_the_same_result_as_lloyd() {
-    let x = overlapping(9_000, 2);
-    for k in [2, 5, 9] {
-        for seed in 0..3 {
-            let p = KMeans::params(k).seed(seed).max_iter(500);
-            let lloyd = p.clone().algorithm(Algorithm::Lloyd).fit(&x).unwrap();
-            let hamerly = p.algorithm(Algorithm::Hamerly).fit(&x).unwrap();
-            let what = format!("k {k} seed {seed}");
-            assert_eq!(lloyd.labels(), hamerly.labels(), "{what}");
-            assert_eq!(lloyd.n_iter(), hamerly.n_iter(), "{what}");
-            // The sums are updated by the rows that move rather than recomputed: the
-            // centroids agree to rounding.
-            let diff = lloyd
-                .centroids()
-                .as_slice()
-                .iter()
-                .zip(hamerly.centroids().as_slice())
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
-            assert!(diff < 1e-9, "{what}: centroids differ by {diff:e}");
-            let rel = (lloyd.inertia() - hamerly.inertia()).abs() / lloyd.inertia();
-            assert!(rel < 1e-12, "{what}: {rel}");
-        }
-    }
+    // The sums are updated by the rows that move rather than recomputed: the centroids agree
+    // to rounding.
+    same_as_lloyd(&overlapping(9_000, 2), &[2, 5, 9], 3, 1e-9, 1e-12);
 }
 
 /// In `f32`, where the bounds are kept in `f32` too: Lloyd's labels and iterations. Lloyd sums
@@ -103,12 +83,30 @@ fn hamerly_gives_the_same_result_as_lloyd() {
 /// centroids agree to `f32` rounding.
 #[test]
 fn hamerly_gives_the_same_result_as_lloyd_in_f32() {
-    let x = overlapping(20_000, 3).cast::<f32>();
-    for k in [3, 8, 12] {
-        for seed in 0..2 {
+    same_as_lloyd(
+        &overlapping(20_000, 3).cast::<f32>(),
+        &[3, 8, 12],
+        2,
+        1e-4,
+        1e-6,
+    );
+}
+
+/// Hamerly's fits of `x` against Lloyd's, for every `k` and seeds `0..seeds`: the same labels
+/// and iterations, centroids within `centroid_tol` and inertias within `inertia_tol`
+/// (relative).
+fn same_as_lloyd<F: cible_ml::Float>(
+    x: &Matrix<F>,
+    ks: &[usize],
+    seeds: u64,
+    centroid_tol: f64,
+    inertia_tol: f64,
+) {
+    for &k in ks {
+        for seed in 0..seeds {
             let p = KMeans::params(k).seed(seed).max_iter(500);
-            let lloyd = p.clone().algorithm(Algorithm::Lloyd).fit(&x).unwrap();
-            let hamerly = p.algorithm(Algorithm::Hamerly).fit(&x).unwrap();
+            let lloyd = p.clone().algorithm(Algorithm::Lloyd).fit(x).unwrap();
+            let hamerly = p.algorithm(Algorithm::Hamerly).fit(x).unwrap();
             let what = format!("k {k} seed {seed}");
             assert_eq!(lloyd.labels(), hamerly.labels(), "{what}");
             assert_eq!(lloyd.n_iter(), hamerly.n_iter(), "{what}");
@@ -117,11 +115,11 @@ fn hamerly_gives_the_same_result_as_lloyd_in_f32() {
                 .as_slice()
                 .iter()
                 .zip(hamerly.centroids().as_slice())
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f32::max);
-            assert!(diff < 1e-4, "{what}: centroids differ by {diff:e}");
+                .map(|(a, b)| (a.to_f64() - b.to_f64()).abs())
+                .fold(0.0, f64::max);
+            assert!(diff < centroid_tol, "{what}: centroids differ by {diff:e}");
             let rel = (lloyd.inertia() - hamerly.inertia()).abs() / lloyd.inertia();
-            assert!(rel < 1e-6, "{what}: {rel}");
+            assert!(rel < inertia_tol, "{what}: {rel}");
         }
     }
 }
