@@ -290,7 +290,8 @@ impl<F: Float> Centroids<'_, F> {
 }
 
 /// [`Pass::steps`]'s first step for eight rows at a time with AVX2 instructions: the centroids'
-/// values gathered by label, the bounds loosened, stored and compared as vectors. Returns the
+/// values looked up by label (in registers with at most eight centroids, else gathered), the
+/// bounds loosened, stored and compared as vectors. Returns the
 /// number of rows done (a multiple of eight). The rows that fail are prefetched from `x`
 /// (the group's rows), which the next step reads.
 #[cfg(target_arch = "x86_64")]
