@@ -41,8 +41,8 @@ impl Label for u32 {
     }
 }
 
-/// Cluster `j`'s label in Lloyd's and Hamerly's iterations. `j` is below `k`, which is at most the number of
-/// rows: 2³² − 1 clusters would not fit in memory.
+/// Cluster `j`'s label in Lloyd's and Hamerly's iterations. `j` is below `k`, which is at most
+/// the number of rows: 2³² − 1 clusters would not fit in memory.
 #[inline(always)]
 pub(super) fn label_of(j: usize) -> u32 {
     debug_assert!(j < u32::MAX as usize);
@@ -559,14 +559,12 @@ pub(super) fn update_centers<F: Float, L: Label>(
         });
         for (&new, &far) in empty.iter().zip(&order) {
             let w = data.w[far];
-            let old_label = labels[far].index();
             let row = data.row(far);
-            for (f, &v) in row.iter().enumerate() {
-                sums.sums[old_label * d + f] -= v.to_f64() * w;
-                sums.sums[new * d + f] = v.to_f64() * w;
+            sums.add(labels[far].index(), row, -w);
+            for (s, &v) in sums.sums[new * d..(new + 1) * d].iter_mut().zip(row) {
+                *s = v.to_f64() * w;
             }
             sums.weights[new] = w;
-            sums.weights[old_label] -= w;
         }
     }
     let mut centers = old.to_vec();

@@ -19,14 +19,15 @@
 //! clusters stay empty or tiny (inertia 0), as in scikit-learn, which warns.
 //!
 //! The iterations follow scikit-learn's `KMeans` step for step (data centred on its column
-//! means, nearest centroid by `‖c‖² − 2 x·c` with [`Algorithm::Lloyd`], by the exact squared
-//! distance for the rows that Hamerly's or Elkan's bounds do not settle, empty clusters moved
-//! to the farthest rows, stopping when labels no longer change or when the squared centroid
-//! shift falls below `tol × mean column variance`), so that from the same initial centroids it
-//! converges to the same centroids (the two ways of comparing distances can differ only for a
-//! row equidistant from two centroids to within rounding). Results depend only on the data, the parameters and the seed, never on the
-//! number of threads: parallel work is split into fixed groups of rows whose partial sums are
-//! added in group order.
+//! means, nearest centroid by `‖c‖² − 2 x·c` with [`Algorithm::Lloyd`], by the exact
+//! squared distance for the rows that Hamerly's or Elkan's bounds do not settle, empty
+//! clusters moved to the farthest rows, stopping when labels no longer change or when the
+//! squared centroid shift falls below `tol × mean column variance`), so that from the same
+//! initial centroids it converges to the same centroids (the two ways of comparing distances
+//! can differ only for a row equidistant from two centroids to within rounding). Results
+//! depend only on the data, the parameters and the seed, never on the number of threads:
+//! parallel work is split into fixed groups of rows whose partial sums are added in group
+//! order.
 
 mod elkan;
 mod hamerly;
