@@ -54,7 +54,7 @@ impl<'a, F: Float> Centroids<'a, F> {
         let k = centers.len() / d;
         let one = F::from_f64(1.0);
         let step = F::from_f64(4.0) * F::EPSILON;
-        let computed = F::from_f64((d + 2) as f64) * F::EPSILON;
+        let computed = distance_error::<F>(d);
         Centroids {
             centers,
             lanes: lane_blocks(centers.chunks_exact(d), d),
@@ -71,6 +71,12 @@ impl<'a, F: Float> Centroids<'a, F> {
             computed_down: one - computed,
         }
     }
+}
+
+/// `(d + 2)ε`, more than the relative rounding error of a distance computed in `F` as the square
+/// root of the sum of the squares of `d` differences.
+fn distance_error<F: Float>(d: usize) -> F {
+    F::from_f64((d + 2) as f64) * F::EPSILON
 }
 
 /// For each centroid, the largest of the other centroids' moves.
@@ -500,8 +506,12 @@ impl<F: Float> Iterations<F> for Hamerly<F> {
         }
     }
 
-    fn moved(&mut self, _centers: &[F], shift: &[F]) {
-        self.shift.copy_from_slice(shift);
+    fn moved(&mut self, centers: &[F], shift: &[F]) {
+        // Each move was computed in `F` from its differences; rounded up, it bounds the true one.
+        let up = F::from_f64(1.0) + distance_error::<F>(centers.len() / shift.len());
+        for (s, &m) in self.shift.iter_mut().zip(shift) {
+            *s = m * up;
+        }
     }
 
     fn relabel(&mut self, data: &Data<F>, centers: &[F]) {
@@ -578,6 +588,56 @@ mod tests {
                     fast.moved(&centers, &shift);
                     portable.moved(&centers, &shift);
                 }
+            }
+        }
+    }
+
+    /// After every pass, each row's upper bound is at least its distance to its centroid and
+    /// its lower bound at most its distance to any other, both computed exactly (in `f64`,
+    /// from the `f32` values). The centroids move between passes, as an update moves them, so
+    /// that bounds are loosened as well as computed; the data sit away from the origin.
+    #[test]
+    fn bounds_hold_for_the_exact_distances() {
+        let mut rng = ChaCha8Rng::seed_from_u64(17);
+        for (n, d, k) in [(6000, 16, 8), (5000, 7, 13), (3000, 3, 2)] {
+            let x: Vec<f32> = (0..n * d)
+                .map(|_| 100.0 + rng.random_range(-1.0..1.0f32))
+                .collect();
+            let w = vec![1.0; n];
+            let data = Data::new(&x, &w, d);
+            let mut centers = x[..k * d].to_vec();
+            let mut hamerly = Hamerly::new(n, k, d);
+            for step in 0..6 {
+                hamerly.assign(&data, &centers);
+                let b = &hamerly.bounds;
+                for (r, row) in x.chunks_exact(d).enumerate() {
+                    let a = b.labels[r] as usize;
+                    for (j, c) in centers.chunks_exact(d).enumerate() {
+                        let dist = row
+                            .iter()
+                            .zip(c)
+                            .map(|(&v, &c)| (f64::from(v) - f64::from(c)).powi(2))
+                            .sum::<f64>()
+                            .sqrt();
+                        let what = format!("n {n} d {d} k {k}, pass {step}, row {r}, centroid {j}");
+                        if j == a {
+                            assert!(f64::from(b.upper[r]) >= dist, "{what}: upper bound");
+                        } else {
+                            assert!(f64::from(b.lower[r]) <= dist, "{what}: lower bound");
+                        }
+                    }
+                }
+                // Move each centroid by up to 0.3 in each feature.
+                let old = centers.clone();
+                for v in &mut centers {
+                    *v += rng.random_range(-0.3..0.3f32);
+                }
+                let shift: Vec<f32> = old
+                    .chunks_exact(d)
+                    .zip(centers.chunks_exact(d))
+                    .map(|(a, b)| squared_distance(a, b).sqrt())
+                    .collect();
+                hamerly.moved(&centers, &shift);
             }
         }
     }
