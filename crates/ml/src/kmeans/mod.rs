@@ -377,9 +377,10 @@ fn center_data<F: Float>(x: &Matrix<F>) -> (Vec<F>, Vec<F>, f64) {
             .map(|(out, rows)| {
                 let mut s = vec![0.0; d];
                 for (o, row) in out.chunks_exact_mut(d).zip(rows.chunks_exact(d)) {
-                    for (j, ((o, &v), &m)) in o.iter_mut().zip(row).zip(&offset).enumerate() {
+                    // Zipped slices, not indices: no bounds checks, so the loop vectorises.
+                    for ((o, &v), (&m, s)) in o.iter_mut().zip(row).zip(offset.iter().zip(&mut s)) {
                         *o = v - m;
-                        s[j] += o.to_f64() * o.to_f64();
+                        *s += o.to_f64() * o.to_f64();
                     }
                 }
                 s
