@@ -14,6 +14,8 @@ use super::Data;
 use super::lloyd::{GROUP, LANES, lane_blocks};
 use crate::matrix::{Float, squared_distance};
 use crate::simd::{self, Kernel, mul_add};
+#[cfg(target_arch = "x86_64")]
+use crate::simd::{Avx2, Lanes, transpose};
 
 /// The row where the running sum of `w[i] · dist[i]` first reaches `target` (numpy's
 /// `searchsorted(cumsum(...), target)`), found through the per-group sums `group_sums`.
@@ -178,21 +180,65 @@ impl<F: Float> Kernel for CandidateGroup<'_, F> {
 
     #[inline(always)]
     fn run<const FMA: bool>(self) -> Vec<f64> {
-        // With at most four candidates (k up to 20), four lanes: half the work of eight
-        // (measured: about a tenth less time for the whole initialisation).
-        if self.windows.len() <= 4 {
-            self.potentials::<FMA, 4>()
-        } else {
-            self.potentials::<FMA, LANES>()
+        let trials = self.windows.len();
+        self.continue_from::<FMA>(0, vec![0.0; trials])
+    }
+
+    /// With `f32` rows of a multiple of eight values and at most eight candidates, the rows
+    /// eight at a time in lanes ([`candidates_avx2`]), then the last rows as [`Kernel::run`].
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    fn run_avx2(mut self, avx2: Avx2) -> Vec<f64> {
+        let trials = self.windows.len();
+        let d = self.x.len() / self.closest.len();
+        let mut pots = vec![0.0; trials];
+        let mut done = 0;
+        if let (Some(x), Some(closest), Some(lanes)) = (
+            F::as_f32s(self.x),
+            F::as_f32s(self.closest),
+            F::as_f32s(self.lanes.as_flattened()),
+        ) && d.is_multiple_of(8)
+            && trials <= LANES
+        {
+            let mut windows: Vec<&mut [f32]> = self
+                .windows
+                .iter_mut()
+                .filter_map(|window| F::as_f32s_mut(window))
+                .collect();
+            let candidates = Candidates {
+                lanes,
+                x,
+                w: self.w,
+                closest,
+            };
+            done = candidates_avx2(avx2, &candidates, &mut windows, &mut pots);
         }
+        self.continue_from::<true>(done, pots)
     }
 }
 
 impl<F: Float> CandidateGroup<'_, F> {
-    /// [`Kernel::run`] with the first `L` of each block's [`LANES`] lanes (`L` divides
-    /// `LANES`; with `L < LANES`, there is one block, of at most `L` candidates).
+    /// [`Kernel::run`] from row `start`, each candidate's potential continuing from `pots`
+    /// (the rows before `start` done by another kernel, the same sums in the same order).
     #[inline(always)]
-    fn potentials<const FMA: bool, const L: usize>(self) -> Vec<f64> {
+    fn continue_from<const FMA: bool>(self, start: usize, pots: Vec<f64>) -> Vec<f64> {
+        // With at most four candidates (k up to 20), four lanes: half the work of eight
+        // (measured: about a tenth less time for the whole initialisation).
+        if self.windows.len() <= 4 {
+            self.potentials::<FMA, 4>(start, pots)
+        } else {
+            self.potentials::<FMA, LANES>(start, pots)
+        }
+    }
+
+    /// [`CandidateGroup::continue_from`] with the first `L` of each block's [`LANES`] lanes (`L`
+    /// divides `LANES`; with `L < LANES`, there is one block, of at most `L` candidates).
+    #[inline(always)]
+    fn potentials<const FMA: bool, const L: usize>(
+        self,
+        start: usize,
+        mut pots: Vec<f64>,
+    ) -> Vec<f64> {
         let CandidateGroup {
             lanes,
             x,
@@ -202,14 +248,14 @@ impl<F: Float> CandidateGroup<'_, F> {
         } = self;
         let trials = windows.len();
         let d = x.len() / closest.len();
-        let mut pots = vec![0.0; trials];
         for (b, cols) in lanes.chunks_exact(d).enumerate() {
             // The block's potentials in registers (one chain per lane, rows in order): a sum kept
             // in `pots` would go through memory on every row. Lanes past the last candidate
             // add distances to the zero padding, which are not kept.
-            let mut pot = [0.0; L];
             let kept = L.min(trials - b * L);
-            for (r, row) in x.chunks_exact(d).enumerate() {
+            let mut pot = [0.0; L];
+            pot[..kept].copy_from_slice(&pots[b * L..][..kept]);
+            for (r, row) in x.chunks_exact(d).enumerate().skip(start) {
                 // Two accumulators (even and odd features) halve the chain of dependent
                 // multiply–adds.
                 let mut even = [F::ZERO; L];
@@ -250,9 +296,124 @@ impl<F: Float> CandidateGroup<'_, F> {
     }
 }
 
+/// What [`candidates_avx2`] reads: the candidates in blocks of [`LANES`] lanes, feature by
+/// feature (one block: at most eight candidates), and a group's rows, weights and distances
+/// to their nearest centroid.
+#[cfg(target_arch = "x86_64")]
+struct Candidates<'a> {
+    lanes: &'a [f32],
+    x: &'a [f32],
+    w: Option<&'a [f64]>,
+    closest: &'a [f32],
+}
+
+/// The candidate pass for eight rows at a time with AVX2 instructions: each block of eight
+/// features of the eight rows is transposed, so that a register holds one feature of the eight
+/// rows, and the distance to each candidate is computed in the rows' lanes; the distances are
+/// then transposed back, a register per row, to add them to the candidates' potentials in the
+/// lanes. Each row gets the same operations in the same order as in
+/// [`CandidateGroup::potentials`] (even and odd features in two multiply–add chains, added
+/// last; the minimum with `closest`; each potential summed row after row), so that the results
+/// are the same to the last bit. Writes the windows and adds to `pots` for the first rows;
+/// returns how many (a multiple of eight).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn candidates_avx2(
+    avx2: Avx2,
+    c: &Candidates<'_>,
+    windows: &mut [&mut [f32]],
+    pots: &mut [f64],
+) -> usize {
+    let d = c.x.len() / c.closest.len();
+    // One register per feature of the eight rows, reused from batch to batch.
+    let mut columns = vec![f32::splat(avx2, 0.0); d];
+    let mut pot = [0.0; LANES];
+    pot[..pots.len()].copy_from_slice(pots);
+    let (closest8, _) = c.closest.as_chunks::<8>();
+    for (batch, closest) in closest8.iter().enumerate() {
+        let rows = &c.x[batch * 8 * d..(batch + 1) * 8 * d];
+        for (f0, out) in (0..d).step_by(8).zip(columns.chunks_exact_mut(8)) {
+            let mut block = [f32::splat(avx2, 0.0); 8];
+            for (r, v) in block.iter_mut().enumerate() {
+                let values: &[f32; 8] = rows[r * d + f0..][..8].try_into().unwrap_or(&[0.0; 8]);
+                *v = f32::load(avx2, values);
+            }
+            out.copy_from_slice(&transpose(avx2, block));
+        }
+        let closest = f32::load(avx2, closest);
+        let mut dists = [f32::splat(avx2, 0.0); 8];
+        for (t, (window, dist)) in windows.iter_mut().zip(&mut dists).enumerate() {
+            let mut even = f32::splat(avx2, 0.0);
+            let mut odd = even;
+            for (f, pair) in columns.chunks_exact(2).enumerate() {
+                let c0 = f32::splat(avx2, c.lanes[2 * f * LANES + t]);
+                let c1 = f32::splat(avx2, c.lanes[(2 * f + 1) * LANES + t]);
+                let d0 = f32::difference(avx2, pair[0], c0);
+                let d1 = f32::difference(avx2, pair[1], c1);
+                even = f32::fmadd(avx2, d0, d0, even);
+                odd = f32::fmadd(avx2, d1, d1, odd);
+            }
+            *dist = f32::min_with_mask(avx2, f32::plus(avx2, even, odd), closest).0;
+            let out: &mut [f32; 8] = (&mut window[batch * 8..][..8])
+                .try_into()
+                .expect("eight rows");
+            f32::store(avx2, *dist, out);
+        }
+        // Lanes past the last candidate hold zeros, which add nothing kept.
+        for (r, by_row) in transpose(avx2, dists).into_iter().enumerate() {
+            let mut values = [0.0; 8];
+            f32::store(avx2, by_row, &mut values);
+            let weight = c.w.map_or(1.0, |w| w[batch * 8 + r]);
+            for (p, &v) in pot.iter_mut().zip(&values) {
+                *p += weight * f64::from(v);
+            }
+        }
+    }
+    pots.copy_from_slice(&pot[..pots.len()]);
+    closest8.len() * 8
+}
+
 #[cfg(test)]
 mod tests {
+    use rand::SeedableRng;
+
     use super::*;
+
+    /// Through [`simd::run`] (the AVX2 kernel, eight rows at a time, where the processor has
+    /// it) and through the portable kernel with fused multiply–adds, a candidate pass gives the
+    /// same distances and potentials, bit for bit: with and without weights, with a number of
+    /// rows that is not a multiple of eight, and with rows too short for the AVX2 kernel.
+    #[test]
+    fn every_candidate_kernel_gives_the_same_pass() {
+        let mut rng = ChaCha8Rng::seed_from_u64(5);
+        for (n, d, trials) in [(1003, 16, 4), (517, 8, 7), (64, 24, 2), (100, 5, 3)] {
+            let x: Vec<f32> = (0..n * d).map(|_| rng.random_range(-3.0..3.0)).collect();
+            let closest: Vec<f32> = (0..n).map(|_| rng.random_range(0.0..60.0)).collect();
+            let weights: Vec<f64> = (0..n).map(|_| rng.random_range(0.0..2.0)).collect();
+            let candidates: Vec<&[f32]> = (0..trials).map(|t| &x[t * 7 * d..][..d]).collect();
+            let lanes = lane_blocks(candidates.iter().copied(), d);
+            for w in [None, Some(weights.as_slice())] {
+                let pass = |portable: bool| {
+                    let mut out = vec![vec![0.0f32; n]; trials];
+                    let group = CandidateGroup {
+                        lanes: &lanes,
+                        x: &x,
+                        w,
+                        closest: &closest,
+                        windows: out.iter_mut().map(Vec::as_mut_slice).collect(),
+                    };
+                    let pots = if portable {
+                        group.run::<true>()
+                    } else {
+                        simd::run(group)
+                    };
+                    (pots, out)
+                };
+                let what = format!("n {n} d {d}, {trials} candidates, weights {}", w.is_some());
+                assert_eq!(pass(false), pass(true), "{what}");
+            }
+        }
+    }
 
     #[test]
     fn search_is_numpy_searchsorted_left_on_the_running_sum() {
