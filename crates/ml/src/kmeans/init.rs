@@ -202,18 +202,19 @@ impl<F: Float> Kernel for CandidateGroup<'_, F> {
         ) && d.is_multiple_of(8)
             && trials <= LANES
         {
-            let mut windows: Vec<&mut [f32]> = self
-                .windows
-                .iter_mut()
-                .filter_map(|window| F::as_f32s_mut(window))
-                .collect();
-            let candidates = Candidates {
-                lanes,
+            // The same group, seen as `f32`.
+            let mut group = CandidateGroup {
+                lanes: lanes.as_chunks().0,
                 x,
                 w: self.w,
                 closest,
+                windows: self
+                    .windows
+                    .iter_mut()
+                    .filter_map(|window| F::as_f32s_mut(window))
+                    .collect(),
             };
-            done = candidates_avx2(avx2, &candidates, &mut windows, &mut pots);
+            done = candidates_avx2(avx2, &mut group, &mut pots);
         }
         self.continue_from::<true>(done, pots)
     }
@@ -299,17 +300,6 @@ impl<F: Float> CandidateGroup<'_, F> {
     }
 }
 
-/// What [`candidates_avx2`] reads: the candidates in blocks of [`LANES`] lanes, feature by
-/// feature (one block: at most eight candidates), and a group's rows, weights and distances
-/// to their nearest centroid.
-#[cfg(target_arch = "x86_64")]
-struct Candidates<'a> {
-    lanes: &'a [f32],
-    x: &'a [f32],
-    w: Option<&'a [f64]>,
-    closest: &'a [f32],
-}
-
 /// The candidate pass for eight rows at a time with AVX2 instructions: each block of eight
 /// features of the eight rows is transposed, so that a register holds one feature of the eight
 /// rows, and the distance to each candidate is computed in the rows' lanes; the distances are
@@ -321,12 +311,7 @@ struct Candidates<'a> {
 /// returns how many (a multiple of eight).
 #[cfg(target_arch = "x86_64")]
 #[inline(always)]
-fn candidates_avx2(
-    avx2: Avx2,
-    c: &Candidates<'_>,
-    windows: &mut [&mut [f32]],
-    pots: &mut [f64],
-) -> usize {
+fn candidates_avx2(avx2: Avx2, c: &mut CandidateGroup<'_, f32>, pots: &mut [f64]) -> usize {
     let d = c.x.len() / c.closest.len();
     // One register per feature of the eight rows, reused from batch to batch.
     let mut columns = vec![f32::splat(avx2, 0.0); d];
@@ -335,24 +320,21 @@ fn candidates_avx2(
     let (closest8, _) = c.closest.as_chunks::<8>();
     for (batch, closest) in closest8.iter().enumerate() {
         let rows = &c.x[batch * 8 * d..(batch + 1) * 8 * d];
-        for (f0, out) in (0..d).step_by(8).zip(columns.chunks_exact_mut(8)) {
+        for (f8, out) in columns.chunks_exact_mut(8).enumerate() {
             let mut block = [f32::splat(avx2, 0.0); 8];
-            for (r, v) in block.iter_mut().enumerate() {
-                let values: &[f32; 8] = rows[r * d + f0..][..8].try_into().unwrap_or(&[0.0; 8]);
-                *v = f32::load(avx2, values);
+            for (v, row) in block.iter_mut().zip(rows.chunks_exact(d)) {
+                *v = f32::load(avx2, &row.as_chunks::<8>().0[f8]);
             }
             out.copy_from_slice(&transpose(avx2, block));
         }
         let closest = f32::load(avx2, closest);
         let mut dists = [f32::splat(avx2, 0.0); 8];
-        for (t, (window, dist)) in windows.iter_mut().zip(&mut dists).enumerate() {
+        for (t, (window, dist)) in c.windows.iter_mut().zip(&mut dists).enumerate() {
             let mut even = f32::splat(avx2, 0.0);
             let mut odd = even;
-            for (f, pair) in columns.chunks_exact(2).enumerate() {
-                let c0 = f32::splat(avx2, c.lanes[2 * f * LANES + t]);
-                let c1 = f32::splat(avx2, c.lanes[(2 * f + 1) * LANES + t]);
-                let d0 = f32::difference(avx2, pair[0], c0);
-                let d1 = f32::difference(avx2, pair[1], c1);
+            for (pair, centre) in columns.chunks_exact(2).zip(c.lanes.chunks_exact(2)) {
+                let d0 = f32::difference(avx2, pair[0], f32::splat(avx2, centre[0][t]));
+                let d1 = f32::difference(avx2, pair[1], f32::splat(avx2, centre[1][t]));
                 even = f32::fmadd(avx2, d0, d0, even);
                 odd = f32::fmadd(avx2, d1, d1, odd);
             }

@@ -377,7 +377,7 @@ fn center_data<F: Float>(x: &Matrix<F>) -> (Vec<F>, Vec<F>, f64) {
             .map(|(out, rows)| {
                 let mut s = vec![0.0; d];
                 for (o, row) in out.chunks_exact_mut(d).zip(rows.chunks_exact(d)) {
-                    // Zipped slices, not indices: no bounds checks, so the loop vectorises.
+                    // Zipped slices, not indices: no bounds checks.
                     for ((o, &v), (&m, s)) in o.iter_mut().zip(row).zip(offset.iter().zip(&mut s)) {
                         *o = v - m;
                         *s += o.to_f64() * o.to_f64();
